@@ -1,0 +1,47 @@
+"""Build the student versions: copy the helper kit into source/, run nbgrader.
+
+The kit in ``course/student/optkit`` is the one canonical copy; the copies under
+``source/<lesson>/optkit`` and ``release/<lesson>/optkit`` are generated here and kept equal
+by ``tests/test_release.py``.
+"""
+
+import os
+import shutil
+import subprocess
+import sys
+
+from course.lessons import KIT, KIT_FILES, ROOT
+
+
+def sync_kit(lesson):
+    """Make ``source/<lesson>/optkit`` an exact copy of the lesson's part of the kit."""
+    target = ROOT / "source" / lesson / "optkit"
+    if target.exists():
+        shutil.rmtree(target)
+    target.mkdir(parents=True)
+    for name in KIT_FILES[lesson]:
+        shutil.copyfile(KIT / name, target / name)
+
+
+def run_nbgrader(args, cwd):
+    """Run ``nbgrader *args`` with this interpreter in ``cwd``; the completed process.
+
+    nbgrader runs helper programs (``alembic``) by name, so this environment's bin directory
+    goes first on PATH."""
+    env = {**os.environ, "PATH": os.path.dirname(sys.executable) + os.pathsep
+           + os.environ.get("PATH", "")}
+    return subprocess.run([sys.executable, "-m", "nbgrader", *args, "--log-level=WARN"],
+                          cwd=cwd, capture_output=True, text=True, env=env)
+
+
+def generate(lesson, course_dir=ROOT):
+    """``nbgrader generate_assignment`` for one lesson in ``course_dir``; raises on failure."""
+    done = run_nbgrader(["generate_assignment", lesson, "--force"], course_dir)
+    if done.returncode != 0:
+        raise RuntimeError(f"nbgrader generate_assignment {lesson}:\n{done.stdout}{done.stderr}")
+
+
+def build(lesson):
+    """Sync the kit into source/ and regenerate release/ for one lesson."""
+    sync_kit(lesson)
+    generate(lesson)

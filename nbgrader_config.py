@@ -1,0 +1,26 @@
+"""nbgrader configuration of the course (the repository root is the course directory)."""
+
+from nbconvert.preprocessors import CSSHTMLHeaderPreprocessor
+from nbgrader.preprocessors import ClearHiddenTests, GetGrades
+
+c = get_config()  # noqa: F821 (provided by nbgrader)
+
+c.CourseDirectory.course_id = "gd-optimizers"
+c.CourseDirectory.source_directory = "source"
+c.CourseDirectory.release_directory = "release"
+# Lessons ship only their notebook and the helper kit; never the course package.
+c.CourseDirectory.ignore = [".ipynb_checkpoints", "*.pyc", "__pycache__", "feedback", ".*"]
+
+# Russian stubs for the student versions.
+c.ClearSolutions.code_stub = {"python": "# ВАШ КОД ЗДЕСЬ\nraise NotImplementedError()"}
+c.ClearSolutions.text_stub = "ВАШ ОТВЕТ ЗДЕСЬ"
+
+# A cell that runs longer than this is interrupted (an infinite loop costs only that cell).
+c.Execute.timeout = 60
+c.Execute.interrupt_on_timeout = True
+
+# Deleted grade cells are put back from the gradebook, so they are graded, not lost.
+c.OverwriteCells.add_missing_cells = True
+
+# Feedback shows the outputs of hidden checks (their Russian messages) but not their code.
+c.GenerateFeedback.preprocessors = [GetGrades, ClearHiddenTests, CSSHTMLHeaderPreprocessor]

@@ -1,0 +1,77 @@
+"""Общий стенд для всех уроков: одни и те же опыты для любого оптимизатора.
+
+* ``run_2d`` — траектория оптимизатора на двумерной поверхности;
+* ``train`` — обучение сети мини-батчами, история функции потерь и времени.
+"""
+
+import time
+
+import numpy as np
+
+PARAM_NAMES = ("W1", "b1", "W2", "b2")
+
+
+def flatten(params):
+    """Словарь весов → один вектор (порядок ключей: W1, b1, W2, b2)."""
+    return np.concatenate([params[k].ravel() for k in PARAM_NAMES])
+
+
+def unflatten(vector, like):
+    """Вектор → словарь весов с формами из словаря ``like``."""
+    out, start = {}, 0
+    for k in PARAM_NAMES:
+        size = like[k].size
+        out[k] = vector[start:start + size].reshape(like[k].shape)
+        start += size
+    return out
+
+
+def run_2d(surface, optimizer, n_steps=100, start=None, max_norm=1e6):
+    """Запускает ``optimizer`` на поверхности ``surface`` из точки ``start``.
+
+    Возвращает массив формы (n_steps + 1, 2): точки траектории, начиная со старта.
+    Если метод «улетел» (норма точки больше ``max_norm`` или не число), траектория
+    обрывается на этом шаге.
+    """
+    w = np.array(surface.start if start is None else start, dtype=float)
+    state = optimizer.init(w)
+    path = [w]
+    for t in range(1, n_steps + 1):
+        w, state = optimizer.step(w, surface.grad, state, t)
+        path.append(w)
+        if not np.all(np.isfinite(w)) or np.linalg.norm(w) > max_norm:
+            break
+    return np.array(path)
+
+
+def train(loss_and_grads, params, X, y, optimizer, batches, epochs=20, seed=0):
+    """Обучает сеть мини-батчами и возвращает историю.
+
+    loss_and_grads(params, X, y) -> (loss, grads) — функция потерь и её градиенты;
+    params — начальные веса (словарь, не изменяется);
+    optimizer — из модуля ``optimizers``;
+    batches(n_samples, rng) -> список массивов индексов — разбиение эпохи на мини-батчи;
+    epochs — число эпох; seed — зерно генератора случайных чисел для перемешивания.
+
+    Возвращает словарь: ``params`` — обученные веса; ``loss`` — функция потерь на всей
+    выборке перед обучением и после каждой эпохи (длина epochs + 1); ``seconds`` —
+    время от начала обучения к тем же моментам.
+    """
+    rng = np.random.default_rng(seed)
+    w = flatten(params)
+    state = optimizer.init(w)
+    loss_on_all = lambda w: float(loss_and_grads(unflatten(w, params), X, y)[0])
+    history = {"loss": [loss_on_all(w)], "seconds": [0.0]}
+    t, started, evaluating = 0, time.perf_counter(), 0.0
+    for _ in range(epochs):
+        for idx in batches(X.shape[1], rng):
+            Xb, yb = X[:, idx], y[:, idx]
+            grad_fn = lambda point: flatten(loss_and_grads(unflatten(point, params), Xb, yb)[1])
+            t += 1
+            w, state = optimizer.step(w, grad_fn, state, t)
+        tick = time.perf_counter()
+        history["loss"].append(loss_on_all(w))
+        evaluating += time.perf_counter() - tick
+        history["seconds"].append(time.perf_counter() - started - evaluating)
+    history["params"] = unflatten(w, params)
+    return history

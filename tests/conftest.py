@@ -1,0 +1,59 @@
+"""Shared fixtures: the lessons, notebook helpers and temporary copies of the course."""
+
+import shutil
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from course.build import run_nbgrader  # noqa: F401 (re-exported for the tests)
+from course.lessons import ROOT, existing
+
+LESSONS = existing()
+
+
+def pytest_configure(config):
+    if not LESSONS:
+        raise pytest.UsageError("no lesson notebooks under source/")
+
+
+def read_nb(path):
+    return nbformat.read(str(path), as_version=4)
+
+
+def nbgrader_meta(cell):
+    return cell.metadata.get("nbgrader", {})
+
+
+def solution_cells(nb):
+    """{grade_id: cell} of the code cells students fill in."""
+    return {nbgrader_meta(c)["grade_id"]: c for c in nb.cells
+            if nbgrader_meta(c).get("solution") and c.cell_type == "code"}
+
+
+def fill_solutions(release_nb, source_nb):
+    """A copy of a release notebook with the source's solutions put in place of the stubs."""
+    filled = nbformat.from_dict(release_nb)
+    answers = solution_cells(source_nb)
+    for cell in filled.cells:
+        gid = nbgrader_meta(cell).get("grade_id")
+        if gid in answers and cell.cell_type == "code":
+            cell.source = "\n".join(
+                line for line in answers[gid].source.splitlines()
+                if line.strip() not in ("### BEGIN SOLUTION", "### END SOLUTION"))
+    return filled
+
+
+def copy_course(dest):
+    """Copy the course directory (config, source, release) into ``dest``; returns it."""
+    dest = Path(dest)
+    shutil.copy(ROOT / "nbgrader_config.py", dest / "nbgrader_config.py")
+    ignore = shutil.ignore_patterns("__pycache__", ".ipynb_checkpoints")
+    for name in ("source", "release"):
+        shutil.copytree(ROOT / name, dest / name, ignore=ignore)
+    return dest
+
+
+@pytest.fixture(params=LESSONS)
+def lesson(request):
+    return request.param

@@ -1,0 +1,73 @@
+"""Every notebook executes: source fully, release up to its stubs, filled release fully."""
+
+import shutil
+import subprocess
+import sys
+import time
+
+import nbformat
+import pytest
+from nbclient import NotebookClient
+
+from conftest import fill_solutions, read_nb
+from course.lessons import notebook
+
+pytestmark = pytest.mark.notebooks
+
+
+def _nbval(path):
+    """Run nbval (errors only, outputs not compared) on one notebook in this environment."""
+    return subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "--nbval-lax",
+         "--nbval-current-env", str(path)],
+        cwd=path.parent, capture_output=True, text=True,
+    )
+
+
+def _lesson_copy(lesson, where, tmp_path):
+    """A copy of source/ or release/<lesson> in tmp_path (keeps the repository clean)."""
+    dest = tmp_path / lesson
+    shutil.copytree(notebook(lesson, where).parent, dest,
+                    ignore=shutil.ignore_patterns("__pycache__", ".ipynb_checkpoints"))
+    return dest / f"{lesson}.ipynb"
+
+
+def _execute(path, allow_errors=False):
+    nb = read_nb(path)
+    started = time.perf_counter()
+    NotebookClient(nb, timeout=120, allow_errors=allow_errors, kernel_name="python3",
+                   resources={"metadata": {"path": str(path.parent)}}).execute()
+    return nb, time.perf_counter() - started
+
+
+def test_source_runs_under_nbval(lesson, tmp_path):
+    done = _nbval(_lesson_copy(lesson, "source", tmp_path))
+    assert done.returncode == 0, done.stdout[-4000:]
+
+
+def test_source_runs_in_seconds_and_writes_nothing_to_stderr(lesson, tmp_path):
+    nb, seconds = _execute(_lesson_copy(lesson, "source", tmp_path))
+    print(f"{lesson}: source executed in {seconds:.1f} s")
+    stderr = [o.text for c in nb.cells if c.cell_type == "code" for o in c.outputs
+              if o.output_type == "stream" and o.name == "stderr"]
+    assert not stderr, f"stderr output (warnings score test cells 0 in nbgrader): {stderr}"
+    figures = [o for c in nb.cells if c.cell_type == "code" for o in c.outputs
+               if "image/png" in o.get("data", {})]
+    assert figures, "the lesson shows no plot"
+    assert seconds < 60
+
+
+def test_release_stops_only_at_unsolved_stubs(lesson, tmp_path):
+    nb, _ = _execute(_lesson_copy(lesson, "release", tmp_path), allow_errors=True)
+    errors = [o for c in nb.cells if c.cell_type == "code" for o in c.outputs
+              if o.output_type == "error"]
+    assert errors, "the release notebook ran without reaching a stub"
+    assert {e.ename for e in errors} == {"NotImplementedError"}, [
+        (e.ename, e.evalue) for e in errors if e.ename != "NotImplementedError"]
+
+
+def test_release_with_solutions_filled_in_runs_fully(lesson, tmp_path):
+    path = _lesson_copy(lesson, "release", tmp_path)
+    nbformat.write(fill_solutions(read_nb(path), read_nb(notebook(lesson, "source"))), str(path))
+    done = _nbval(path)
+    assert done.returncode == 0, done.stdout[-4000:]

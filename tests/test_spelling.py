@@ -1,0 +1,85 @@
+"""Russian spelling of everything students and instructors read, by hunspell (ru_RU).
+
+Checked: notebook prose and strings (source/), the helper kit, the Russian messages of the
+course package, the README. Words hunspell does not know must be in spelling_allowlist.txt.
+"""
+
+import ast
+import os
+import re
+import shutil
+import subprocess
+
+import pytest
+
+from course.lessons import ROOT
+
+CYRILLIC_WORD = re.compile(r"[А-Яа-яЁё]+(?:-[А-Яа-яЁё]+)*")
+ALLOWLIST = ROOT / "tests" / "spelling_allowlist.txt"
+
+
+def _hunspell():
+    if shutil.which("hunspell") and os.path.exists("/usr/share/hunspell/ru_RU.dic"):
+        return "hunspell"
+    if os.environ.get("CI"):
+        pytest.fail("hunspell with the ru_RU dictionary is required in CI (.ci/run installs it)")
+    pytest.skip("hunspell-ru is not installed: apt-get install hunspell hunspell-ru")
+
+
+def _python_strings(text):
+    """String literals and comments of a Python source."""
+    parts = [m.group(0) for m in re.finditer(r"#.*", text)]
+    for node in ast.walk(ast.parse(text)):
+        if isinstance(node, ast.Constant) and isinstance(node.value, str):
+            parts.append(node.value)
+    return "\n".join(parts)
+
+
+def _markdown_prose(text):
+    text = re.sub(r"\$\$.*?\$\$", " ", text, flags=re.S)
+    text = re.sub(r"\$[^$]*\$", " ", text)
+    text = re.sub(r"```.*?```", " ", text, flags=re.S)
+    return re.sub(r"`[^`]*`", " ", text)
+
+
+def _texts():
+    import nbformat
+    for path in sorted((ROOT / "source").glob("*/*.ipynb")):
+        nb = nbformat.read(str(path), as_version=4)
+        for cell in nb.cells:
+            if cell.cell_type == "markdown":
+                yield path.name, _markdown_prose(cell.source)
+            else:
+                try:
+                    yield path.name, _python_strings(cell.source)
+                except SyntaxError:
+                    yield path.name, cell.source
+    for path in sorted((ROOT / "course").rglob("*.py")):
+        yield path.relative_to(ROOT).as_posix(), _python_strings(path.read_text("utf-8"))
+    readme = ROOT / "README.md"
+    yield "README.md", _markdown_prose(readme.read_text("utf-8"))
+
+
+def test_russian_text_is_spelled_right():
+    hunspell = _hunspell()
+    words = {}
+    for where, text in _texts():
+        for word in CYRILLIC_WORD.findall(text):
+            words.setdefault(word, where)
+    allowed = {w.strip().lower() for w in ALLOWLIST.read_text("utf-8").splitlines()
+               if w.strip() and not w.startswith("#")}
+    done = subprocess.run([hunspell, "-d", "ru_RU", "-l"], input="\n".join(sorted(words)),
+                          capture_output=True, text=True, encoding="utf-8",
+                          env={**os.environ, "LANG": "C.UTF-8"})
+    unknown = sorted({w for w in done.stdout.split() if w.lower() not in allowed})
+    assert not unknown, "misspelled or unknown words: " + ", ".join(
+        f"{w} ({words.get(w, '?')})" for w in unknown)
+    assert len(words) > 300, "too few Russian words were found: is the extraction broken?"
+
+
+def test_the_checker_catches_a_misspelling():
+    hunspell = _hunspell()
+    done = subprocess.run([hunspell, "-d", "ru_RU", "-l"], input="используещиеся\nградиент",
+                          capture_output=True, text=True, encoding="utf-8",
+                          env={**os.environ, "LANG": "C.UTF-8"})
+    assert done.stdout.split() == ["используещиеся"]
