@@ -3,6 +3,8 @@
 from nbconvert.preprocessors import CSSHTMLHeaderPreprocessor
 from nbgrader.preprocessors import ClearHiddenTests, GetGrades
 
+from course.feedback import HideHiddenTracebacks
+
 c = get_config()  # noqa: F821 (provided by nbgrader)
 
 c.CourseDirectory.course_id = "gd-optimizers"
@@ -22,5 +24,7 @@ c.Execute.interrupt_on_timeout = True
 # Deleted grade cells are put back from the gradebook, so they are graded, not lost.
 c.OverwriteCells.add_missing_cells = True
 
-# Feedback shows the outputs of hidden checks (their Russian messages) but not their code.
-c.GenerateFeedback.preprocessors = [GetGrades, ClearHiddenTests, CSSHTMLHeaderPreprocessor]
+# Feedback shows the messages of hidden checks but neither their code nor their traceback.
+c.GenerateFeedback.preprocessors = [
+    GetGrades, HideHiddenTracebacks, ClearHiddenTests, CSSHTMLHeaderPreprocessor,
+]

@@ -7,7 +7,7 @@ import nbformat
 import pytest
 from nbgrader.api import Gradebook
 
-from conftest import copy_course, fill_solutions, nbgrader_meta, read_nb, run_nbgrader
+from conftest import LESSONS, copy_course, fill_solutions, nbgrader_meta, read_nb, run_nbgrader
 from course.lessons import notebook
 
 pytestmark = pytest.mark.notebooks
@@ -30,10 +30,11 @@ def _auto_points(source_nb, failing=None):
     return total
 
 
-@pytest.fixture
-def graded(lesson, tmp_path):
-    """A course copy with three submissions of ``lesson`` autograded and fed back."""
-    course = copy_course(tmp_path)
+@pytest.fixture(scope="module", params=LESSONS)
+def graded(request, tmp_path_factory):
+    """(course copy, source notebook, lesson): three submissions autograded and fed back."""
+    lesson = request.param
+    course = copy_course(tmp_path_factory.mktemp(lesson))
     assert run_nbgrader(["generate_assignment", lesson, "--force"], course).returncode == 0
     release = read_nb(course / "release" / lesson / f"{lesson}.ipynb")
     source = read_nb(notebook(lesson, "source"))
@@ -51,7 +52,7 @@ def graded(lesson, tmp_path):
                  ["export"]):
         done = run_nbgrader(step, course)
         assert done.returncode == 0, done.stdout + done.stderr
-    return course, source
+    return course, source, lesson
 
 
 def _scores(course, lesson):
@@ -59,23 +60,23 @@ def _scores(course, lesson):
         return {s: gb.find_submission(lesson, s).score for s in ("perfect", "blank", "wrong")}
 
 
-def test_autograde_gives_exact_scores(graded, lesson):
-    course, source = graded
+def test_autograde_gives_exact_scores(graded):
+    course, source, lesson = graded
     scores = _scores(course, lesson)
     assert scores == {"perfect": _auto_points(source), "blank": 0,
                       "wrong": _auto_points(source, failing=WRONG[lesson][0])}
 
 
-def test_export_lists_the_same_scores(graded, lesson):
-    course, source = graded
+def test_export_lists_the_same_scores(graded):
+    course, _, lesson = graded
     with open(course / "grades.csv", encoding="utf-8") as f:
         rows = {r["student_id"]: float(r["raw_score"]) for r in csv.DictReader(f)
                 if r["assignment"] == lesson}
     assert rows == _scores(course, lesson)
 
 
-def test_feedback_names_the_mistake_in_russian_and_hides_test_code(graded, lesson):
-    course, _ = graded
+def test_feedback_names_the_mistake_in_russian_and_hides_test_code(graded):
+    course, _, lesson = graded
     html = (course / "feedback" / "wrong" / lesson / f"{lesson}.html").read_text("utf-8")
     assert WRONG[lesson][2] in html
     assert "course.grading" not in html and "HIDDEN TESTS" not in html

@@ -35,20 +35,35 @@ def plot_paths(surface, paths, title=None, ax=None):
     return ax
 
 
-def plot_curves(curves, xlabel, ylabel, title, x=None, logy=True, ax=None):
+def plot_curves(curves, xlabel, ylabel, title, x=None, logy=True, logx=False, ax=None):
     """Рисует несколько кривых на одном графике.
 
     curves — словарь {подпись: значения}; x — общий массив абсцисс или словарь
     {подпись: абсциссы} (например, время в секундах для каждой кривой);
-    по умолчанию абсциссы — номера 0, 1, 2, ...
+    по умолчанию абсциссы — номера 0, 1, 2, ... Кривая, ушедшая в бесконечность,
+    обрывается крестиком, а к её подписи добавляется «расходится».
+    logy, logx — логарифмическая шкала по осям (при logx точки с x ≤ 0 не рисуются).
     """
     if ax is None:
         _, ax = plt.subplots(figsize=(7, 4.5))
     for label, values in curves.items():
+        values = np.asarray(values, dtype=float)
         xs = x[label] if isinstance(x, dict) else x
-        if xs is None:
-            xs = np.arange(len(values))
-        ax.plot(xs, values, linewidth=1.6, label=label)
+        xs = np.arange(len(values)) if xs is None else np.asarray(xs, dtype=float)
+        xs = xs[:len(values)]
+        shown = np.isfinite(values) & (np.abs(values) < 1e6)
+        diverged = not shown.all()
+        if diverged:  # draw the run up to the blow-up and say so
+            label = f"{label} — расходится"
+            shown = np.arange(len(values)) < np.argmin(shown)
+        if logx:
+            shown &= xs > 0
+        (line,) = ax.plot(xs[shown], values[shown], linewidth=1.6, label=label)
+        if diverged and shown.any():
+            ax.plot(xs[shown][-1], values[shown][-1], marker="x", markersize=10,
+                    color=line.get_color())
+    if logx:
+        ax.set_xscale("log")
     if logy:
         ax.set_yscale("log")
     ax.set_xlabel(xlabel)

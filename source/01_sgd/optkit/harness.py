@@ -36,11 +36,12 @@ def run_2d(surface, optimizer, n_steps=100, start=None, max_norm=1e6):
     w = np.array(surface.start if start is None else start, dtype=float)
     state = optimizer.init(w)
     path = [w]
-    for t in range(1, n_steps + 1):
-        w, state = optimizer.step(w, surface.grad, state, t)
-        path.append(w)
-        if not np.all(np.isfinite(w)) or np.linalg.norm(w) > max_norm:
-            break
+    with np.errstate(all="ignore"):
+        for t in range(1, n_steps + 1):
+            w, state = optimizer.step(w, surface.grad, state, t)
+            path.append(w)
+            if not np.linalg.norm(w) < max_norm:
+                break
     return np.array(path)
 
 
@@ -55,8 +56,18 @@ def train(loss_and_grads, params, X, y, optimizer, batches, epochs=20, seed=0):
 
     Возвращает словарь: ``params`` — обученные веса; ``loss`` — функция потерь на всей
     выборке перед обучением и после каждой эпохи (длина epochs + 1); ``seconds`` —
-    время от начала обучения к тем же моментам.
+    время от начала обучения к тем же моментам; ``diverged`` — True, если обучение
+    разошлось (потери стали больше ``DIVERGED`` или перестали быть числом) и было
+    остановлено досрочно.
     """
+    with np.errstate(all="ignore"):  # a diverging run overflows; that is shown, not warned
+        return _train(loss_and_grads, params, X, y, optimizer, batches, epochs, seed)
+
+
+DIVERGED = 1e6
+
+
+def _train(loss_and_grads, params, X, y, optimizer, batches, epochs, seed):
     rng = np.random.default_rng(seed)
     w = flatten(params)
     state = optimizer.init(w)
@@ -73,5 +84,8 @@ def train(loss_and_grads, params, X, y, optimizer, batches, epochs=20, seed=0):
         history["loss"].append(loss_on_all(w))
         evaluating += time.perf_counter() - tick
         history["seconds"].append(time.perf_counter() - started - evaluating)
+        if not history["loss"][-1] < DIVERGED:
+            break
     history["params"] = unflatten(w, params)
+    history["diverged"] = not history["loss"][-1] < DIVERGED
     return history
