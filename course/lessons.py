@@ -8,7 +8,7 @@ KIT = Path(__file__).resolve().parent / "student" / "optkit"
 LESSONS = ("01_sgd", "02_nesterov", "03_adagrad", "04_adam")
 
 _COMMON = ("__init__.py", "checks.py", "data.py", "surfaces.py", "optimizers.py", "harness.py",
-           "plots.py")
+           "plots.py", "previous.py")
 
 # A lesson's helpers never contain that lesson's answers: the ready network (net.py) holds
 # the answers of lesson 1, so lesson 1 does not get it.

@@ -39,3 +39,19 @@ def init_params(n_features, k=8, seed=0):
         "W2": rng.standard_normal((1, k)) / np.sqrt(k),
         "b2": np.zeros((1, 1)),
     }
+
+
+def make_sparse_regression(m=2000, n_features=50, rare_share=0.02, noise=0.01, seed=0):
+    """Линейная задача с редкими признаками: y = w*ᵀx + шум.
+
+    Первые 5 признаков есть почти у каждого объекта, остальные — у доли ``rare_share``
+    объектов (иначе равны нулю). Возвращает ``(X, y, w_true)``: ``X`` формы
+    (n_features, m), ``y`` формы (1, m), ``w_true`` формы (n_features, 1).
+    """
+    rng = np.random.default_rng(seed)
+    present = rng.random((n_features, m)) < rare_share
+    present[:5] = rng.random((5, m)) < 0.9
+    X = np.where(present, rng.uniform(0.5, 1.5, size=(n_features, m)), 0.0)
+    w_true = rng.uniform(-2.0, 2.0, size=(n_features, 1))
+    y = w_true.T @ X + noise * rng.standard_normal((1, m))
+    return X, y, w_true

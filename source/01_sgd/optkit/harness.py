@@ -8,20 +8,17 @@ import time
 
 import numpy as np
 
-PARAM_NAMES = ("W1", "b1", "W2", "b2")
-
-
-def flatten(params):
-    """Словарь весов → один вектор (порядок ключей: W1, b1, W2, b2)."""
-    return np.concatenate([params[k].ravel() for k in PARAM_NAMES])
+def flatten(tree, like):
+    """Словарь массивов → один вектор; порядок ключей — как в словаре ``like``."""
+    return np.concatenate([np.ravel(tree[k]) for k in like])
 
 
 def unflatten(vector, like):
-    """Вектор → словарь весов с формами из словаря ``like``."""
+    """Вектор → словарь массивов с ключами и формами словаря ``like``."""
     out, start = {}, 0
-    for k in PARAM_NAMES:
-        size = like[k].size
-        out[k] = vector[start:start + size].reshape(like[k].shape)
+    for k in like:
+        size = np.size(like[k])
+        out[k] = vector[start:start + size].reshape(np.shape(like[k]))
         start += size
     return out
 
@@ -48,8 +45,9 @@ def run_2d(surface, optimizer, n_steps=100, start=None, max_norm=1e6):
 def train(loss_and_grads, params, X, y, optimizer, batches, epochs=20, seed=0):
     """Обучает сеть мини-батчами и возвращает историю.
 
-    loss_and_grads(params, X, y) -> (loss, grads) — функция потерь и её градиенты;
-    params — начальные веса (словарь, не изменяется);
+    loss_and_grads(params, X, y) -> (loss, grads) — функция потерь и её градиенты
+    (годится любая модель: grads — словарь с теми же ключами, что params);
+    params — начальные веса (словарь массивов, не изменяется);
     optimizer — из модуля ``optimizers``;
     batches(n_samples, rng) -> список массивов индексов — разбиение эпохи на мини-батчи;
     epochs — число эпох; seed — зерно генератора случайных чисел для перемешивания.
@@ -69,7 +67,7 @@ DIVERGED = 1e6
 
 def _train(loss_and_grads, params, X, y, optimizer, batches, epochs, seed):
     rng = np.random.default_rng(seed)
-    w = flatten(params)
+    w = flatten(params, params)
     state = optimizer.init(w)
     loss_on_all = lambda w: float(loss_and_grads(unflatten(w, params), X, y)[0])
     history = {"loss": [loss_on_all(w)], "seconds": [0.0]}
@@ -77,7 +75,8 @@ def _train(loss_and_grads, params, X, y, optimizer, batches, epochs, seed):
     for _ in range(epochs):
         for idx in batches(X.shape[1], rng):
             Xb, yb = X[:, idx], y[:, idx]
-            grad_fn = lambda point: flatten(loss_and_grads(unflatten(point, params), Xb, yb)[1])
+            grad_fn = lambda point: flatten(
+                loss_and_grads(unflatten(point, params), Xb, yb)[1], params)
             t += 1
             w, state = optimizer.step(w, grad_fn, state, t)
         tick = time.perf_counter()
