@@ -66,9 +66,12 @@ def findings():
     """Russian descriptions of everything replaced; empty if the kernel looks genuine."""
     found = [f"встроенная функция Python «{n}»" for n in (*_LITERAL_TYPES, *BUILTIN_FUNCTIONS)
              if not _genuine_builtin(n)]
-    found += [f"numpy.{n}" for n in (*NUMPY_TYPES, *NUMPY_CALLABLES) if not _genuine_numpy(n)]
+    numpy_file = getattr(np, "__file__", None) or ""
+    if sys.modules.get("numpy") is not np or not numpy_file.endswith("__init__.py") or \
+            getattr(np, "__path__", None) is None:
+        found.append("модуль numpy в sys.modules")
+    else:
+        found += [f"numpy.{n}" for n in (*NUMPY_TYPES, *NUMPY_CALLABLES) if not _genuine_numpy(n)]
     found += [f"{m.__name__}.{n}" for m, names in STDLIB for n in names
               if not _genuine_stdlib(m, n)]
-    if sys.modules.get("numpy") is not np:
-        found.append("модуль numpy в sys.modules")
     return found
