@@ -2,9 +2,10 @@
 
 import argparse
 import sys
+from pathlib import Path
 
-from course import build
-from course.lessons import LESSONS, existing
+from course import build, scan
+from course.lessons import LESSONS, ROOT, existing
 
 
 def _lessons(names):
@@ -20,6 +21,18 @@ def cmd_build(args):
         print(f"Урок {lesson}: release/{lesson} собран из source/{lesson}.")
 
 
+def cmd_scan(args):
+    flagged = 0
+    for lesson in _lessons(args.lessons):
+        for path in sorted(Path(args.root).glob(f"submitted/*/{lesson}/*.ipynb")):
+            found = scan.scan_notebook(path)
+            if found:
+                flagged += 1
+                student = path.parent.parent.name
+                print(f"{student}, урок {lesson} ({path.name}): " + "; ".join(found) + ".")
+    print(f"Подозрительных работ: {flagged}.")
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(prog="python -m course",
                                      description="Инструменты преподавателя курса.")
@@ -27,6 +40,10 @@ def main(argv=None):
     p = sub.add_parser("build", help="собрать версии для студентов (release/) из source/")
     p.add_argument("lessons", nargs="*", help="уроки (по умолчанию все)")
     p.set_defaults(func=cmd_build)
+    p = sub.add_parser("scan", help="проверить код сданных работ на попытки обмануть проверки")
+    p.add_argument("lessons", nargs="*", help="уроки (по умолчанию все)")
+    p.add_argument("--root", default=str(ROOT), help="папка курса (с папкой submitted/)")
+    p.set_defaults(func=cmd_scan)
     args = parser.parse_args(argv)
     args.func(args)
 

@@ -1,0 +1,134 @@
+"""Scan of a submitted notebook's code, outside the kernel, for attempts to fool the checks.
+
+Each finding is a Russian sentence for the instructor's report. Cells that autograde
+overwrites from the gradebook (the test cells) are skipped; every other code cell is parsed
+(IPython magics and shell lines are blanked first) and walked.
+"""
+
+import ast
+import json
+import re
+
+MODULE_ALIASES = {"np": "numpy", "numpy": "numpy", "builtins": "builtins", "sys": "sys",
+                  "__builtins__": "builtins", "math": "math"}
+DYNAMIC = {"exec", "eval", "compile", "__import__", "globals", "setattr", "delattr"}
+FILES = {"remove", "unlink", "rmdir", "removedirs", "rename", "replace", "rmtree", "chmod",
+         "system", "popen", "chdir"}
+RISKY_MODULES = {"course": "импортирует пакет преподавателя course",
+                 "importlib": "импортирует importlib (перезагрузка и подмена модулей)",
+                 "subprocess": "импортирует subprocess (запуск внешних программ)",
+                 "shutil": "импортирует shutil (копирование и удаление файлов)",
+                 "ctypes": "импортирует ctypes (доступ к памяти интерпретатора)",
+                 "gc": "импортирует gc (доступ к объектам интерпретатора)"}
+
+
+def _is_test_cell(cell):
+    meta = cell.get("metadata", {}).get("nbgrader", {})
+    return meta.get("grade") and not meta.get("solution")
+
+
+def _dotted(node):
+    """'np.linalg.norm' for an attribute chain, else None."""
+    parts = []
+    while isinstance(node, ast.Attribute):
+        parts.append(node.attr)
+        node = node.value
+    if isinstance(node, ast.Name):
+        parts.append(node.id)
+        return ".".join(reversed(parts))
+    return None
+
+
+def _outside_path(text):
+    return text.startswith(("/", "~")) or ".." in re.split(r"[\\/]", text) or \
+        "gradebook" in text
+
+
+class _Visitor(ast.NodeVisitor):
+    def __init__(self):
+        self.found = []
+
+    def _add(self, text):
+        if text not in self.found:
+            self.found.append(text)
+
+    def visit_Import(self, node):
+        for alias in node.names:
+            root = alias.name.split(".")[0]
+            if root in RISKY_MODULES:
+                self._add(RISKY_MODULES[root])
+
+    def visit_ImportFrom(self, node):
+        root = (node.module or "").split(".")[0]
+        if root in RISKY_MODULES:
+            self._add(RISKY_MODULES[root])
+
+    def _target(self, target):
+        if isinstance(target, ast.Attribute):
+            name = _dotted(target)
+            if name and name.split(".")[0] in MODULE_ALIASES:
+                real = MODULE_ALIASES[name.split(".")[0]]
+                self._add(f"подменяет {real}{name[len(name.split('.')[0]):]}")
+        elif isinstance(target, ast.Subscript):
+            name = _dotted(target.value)
+            if name in ("sys.modules", "__builtins__", "builtins.__dict__"):
+                self._add(f"изменяет {name}")
+
+    def visit_Assign(self, node):
+        for target in node.targets:
+            self._target(target)
+        self.generic_visit(node)
+
+    def visit_AugAssign(self, node):
+        self._target(node.target)
+        self.generic_visit(node)
+
+    def visit_Attribute(self, node):
+        if _dotted(node) == "sys.modules":
+            self._add("обращается к sys.modules")
+        self.generic_visit(node)
+
+    def visit_Call(self, node):
+        name = _dotted(node.func) or ""
+        last = name.split(".")[-1]
+        if name in DYNAMIC:
+            self._add(f"вызывает {name}() (выполнение кода или подмена объектов)")
+        elif last in FILES and "." in name:
+            self._add(f"вызывает {name}() (файлы или процессы вне своей папки)")
+        if name in ("open", "io.open", "pathlib.Path", "Path", "os.listdir", "os.scandir"):
+            for arg in node.args[:1]:
+                if isinstance(arg, ast.Constant) and isinstance(arg.value, str) and \
+                        _outside_path(arg.value):
+                    self._add(f"открывает файл вне своей папки: {arg.value!r}")
+        self.generic_visit(node)
+
+    def visit_Constant(self, node):
+        if isinstance(node.value, str) and "gradebook" in node.value:
+            self._add("упоминает базу оценок gradebook")
+
+
+def scan_source(source):
+    """Findings for one cell's code (an empty list if nothing suspicious)."""
+    lines = ["" if line.lstrip().startswith(("%", "!")) else line
+             for line in source.splitlines()]
+    try:
+        tree = ast.parse("\n".join(lines))
+    except SyntaxError:
+        return []
+    visitor = _Visitor()
+    visitor.visit(tree)
+    return visitor.found
+
+
+def scan_notebook(path):
+    """Findings for a submitted notebook file (its non-test code cells)."""
+    cells = json.loads(open(path, encoding="utf-8").read()).get("cells", [])
+    found = []
+    for cell in cells:
+        if cell.get("cell_type") == "code" and not _is_test_cell(cell):
+            source = cell.get("source", "")
+            source = "".join(source) if isinstance(source, list) else source
+            for item in scan_source(source):
+                if item not in found:
+                    found.append(item)
+    return found

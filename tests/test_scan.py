@@ -1,0 +1,50 @@
+"""The code scan outside the kernel flags tampering and leaves honest code alone."""
+
+import json
+
+import pytest
+
+from course.scan import scan_notebook, scan_source
+
+
+@pytest.mark.parametrize("code,finding", [
+    ("import course.reference as r", "пакет преподавателя course"),
+    ("from course import grading", "пакет преподавателя course"),
+    ("np.allclose = lambda *a, **k: True", "подменяет numpy.allclose"),
+    ("import builtins\nbuiltins.len = lambda x: 0", "подменяет builtins.len"),
+    ("__builtins__['abs'] = max", "изменяет __builtins__"),
+    ("import sys\nsys.modules['numpy'] = None", "изменяет sys.modules"),
+    ("setattr(np, 'sqrt', abs)", "вызывает setattr()"),
+    ("exec('x = 1')", "вызывает exec()"),
+    ("text = open('../../gradebook.db', 'rb').read()", "вне своей папки"),
+    ("import os\nos.remove('/tmp/other_student.ipynb')", "вызывает os.remove()"),
+    ("import importlib", "importlib"),
+    ("import shutil\nshutil.rmtree('x')", "shutil"),
+])
+def test_tampering_is_flagged(code, finding):
+    assert any(finding in f for f in scan_source(code)), scan_source(code)
+
+
+def test_honest_code_is_not_flagged():
+    code = (
+        "import numpy as np\nimport matplotlib.pyplot as plt\n%matplotlib inline\n"
+        "def adam_update(w, grad, m, v, t, lr, beta1, beta2, eps):\n"
+        "    m = beta1 * m + (1 - beta1) * grad\n"
+        "    v = beta2 * v + (1 - beta2) * grad ** 2\n"
+        "    w = w - lr * m / (1 - beta1 ** t) / np.sqrt(v / (1 - beta2 ** t) + eps)\n"
+        "    return w, m, v\n"
+        "data = open('results.txt', 'w')\nplt.rcParams['figure.dpi'] = 100\n"
+    )
+    assert scan_source(code) == []
+
+
+def test_a_notebook_is_scanned_except_its_test_cells(tmp_path):
+    nb = {"cells": [
+        {"cell_type": "code", "metadata": {}, "source": "import course"},
+        {"cell_type": "code", "source": ["import importlib, course.grading\n"],
+         "metadata": {"nbgrader": {"grade": True, "solution": False, "grade_id": "test_x"}}},
+        {"cell_type": "markdown", "metadata": {}, "source": "np.sqrt = abs"},
+    ], "metadata": {}, "nbformat": 4, "nbformat_minor": 5}
+    path = tmp_path / "nb.ipynb"
+    path.write_text(json.dumps(nb), encoding="utf-8")
+    assert scan_notebook(path) == ["импортирует пакет преподавателя course"]
