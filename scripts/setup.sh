@@ -11,8 +11,12 @@ fi
 want=$(cat requirements.lock pyproject.toml | sha256sum | cut -d' ' -f1)
 if [ "$(cat .venv/.setup-stamp 2>/dev/null)" != "$want" ]; then
     echo "Устанавливаю зависимости (requirements.lock) и пакет курса…"
-    .venv/bin/python -m pip install --quiet --disable-pip-version-check \
-        -r requirements.lock -e .
+    if ! .venv/bin/python -m pip install --disable-pip-version-check \
+            -r requirements.lock -e . > .venv/pip.log 2>&1; then
+        cat .venv/pip.log
+        echo "Установка не удалась (журнал: .venv/pip.log)." >&2
+        exit 1
+    fi
     echo "$want" > .venv/.setup-stamp
 fi
 # JupyterLab speaks Russian by default in this environment.
