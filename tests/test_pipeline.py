@@ -16,6 +16,11 @@ pytestmark = pytest.mark.notebooks
 WRONG = {
     "01_sgd": ("sgd_update", "def sgd_update(w, grad, lr):\n    return w + lr * grad\n",
                "шаг сделан вдоль градиента"),
+    "02_nesterov": ("nesterov_update",
+                    "def nesterov_update(w, velocity, grad_fn, lr, gamma):\n"
+                    "    velocity = gamma * velocity + lr * grad_fn(w)\n"
+                    "    return w - velocity, velocity\n",
+                    "градиент взят в текущей точке w, а не в точке «заглядывания»"),
 }
 
 

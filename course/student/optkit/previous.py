@@ -26,8 +26,8 @@ def load(lesson, name, folder=".."):
         func = namespace[name]
         _probe(func, name)
     except Exception as error:  # a missing, broken or unsolved lesson must not stop this one
-        print(f"«{name}» из урока {lesson} не подключена ({type(error).__name__}): "
-              "в сравнении этого метода не будет.")
+        print(f"Функция {name} из урока {lesson} недоступна ({type(error).__name__}): "
+              "ноутбука этого урока нет рядом или упражнение ещё не решено.")
         return None
     return func
 

@@ -19,7 +19,7 @@ def plot_paths(surface, paths, title=None, ax=None):
     if surface.log_levels:
         levels = np.logspace(-1, np.log10(Z.max()), 20)
     else:
-        levels = np.linspace(0, Z.max(), 25)[1:]
+        levels = np.linspace(0, np.sqrt(Z.max()), 25)[1:] ** 2  # evenly spaced ellipses
     ax.contour(X1, X2, Z, levels=levels, cmap="Greys", linewidths=0.7)
     ax.plot(*surface.minimum, marker="*", color="black", markersize=14, linestyle="none",
             label="минимум")

@@ -24,7 +24,7 @@ class Surface:
     log_levels: bool = False
 
 
-def _quadratic(name, A, start, lim):
+def _quadratic(name, A, start, xlim, ylim):
     A = np.asarray(A, dtype=float)
     return Surface(
         name=name,
@@ -32,8 +32,8 @@ def _quadratic(name, A, start, lim):
         grad=lambda p: A @ p,
         minimum=np.zeros(2),
         start=np.asarray(start, dtype=float),
-        xlim=(-lim, lim),
-        ylim=(-lim / 2, lim / 2),
+        xlim=xlim,
+        ylim=ylim,
     )
 
 
@@ -42,7 +42,8 @@ def ravine(a=0.1, b=2.0):
 
     Число обусловленности b/a (по умолчанию 20).
     """
-    return _quadratic(f"овраг {a:g}·x₁² + {b:g}·x₂²", np.diag([2 * a, 2 * b]), [-9.0, 2.0], 10.0)
+    return _quadratic(f"овраг {a:g}·x₁² + {b:g}·x₂²", np.diag([2 * a, 2 * b]), [-9.0, 2.0],
+                      (-10.0, 10.0), (-4.0, 4.0))
 
 
 def rotated_ravine(a=0.1, b=2.0, degrees=45.0):
@@ -50,7 +51,8 @@ def rotated_ravine(a=0.1, b=2.0, degrees=45.0):
     phi = np.deg2rad(degrees)
     R = np.array([[np.cos(phi), -np.sin(phi)], [np.sin(phi), np.cos(phi)]])
     A = R @ np.diag([2 * a, 2 * b]) @ R.T
-    return _quadratic(f"овраг, повёрнутый на {degrees:g}°", A, [-7.0, -3.5], 10.0)
+    return _quadratic(f"овраг, повёрнутый на {degrees:g}°", A, [-7.0, -5.0], (-9.0, 9.0),
+                      (-7.0, 7.0))
 
 
 def rosenbrock(a=1.0, b=100.0):
