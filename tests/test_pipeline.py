@@ -21,6 +21,11 @@ WRONG = {
                     "    velocity = gamma * velocity + lr * grad_fn(w)\n"
                     "    return w - velocity, velocity\n",
                     "градиент взят в текущей точке w, а не в точке «заглядывания»"),
+    "03_adagrad": ("adagrad_update",
+                   "def adagrad_update(w, grad, G, lr, eps):\n"
+                   "    G = G + grad ** 2\n"
+                   "    return w - lr * grad / (np.sqrt(G) + eps), G\n",
+                   "ε стоит вне корня"),
 }
 
 
