@@ -26,6 +26,12 @@ WRONG = {
                    "    G = G + grad ** 2\n"
                    "    return w - lr * grad / (np.sqrt(G) + eps), G\n",
                    "ε стоит вне корня"),
+    "04_adam": ("adam_update",
+                "def adam_update(w, grad, m, v, t, lr, beta1, beta2, eps):\n"
+                "    m = beta1 * m + (1 - beta1) * grad\n"
+                "    v = beta2 * v + (1 - beta2) * grad ** 2\n"
+                "    return w - lr * m / np.sqrt(v + eps), m, v\n",
+                "нет коррекции смещения"),
 }
 
 
