@@ -26,18 +26,18 @@ def nbgrader_meta(cell):
 
 
 def solution_cells(nb):
-    """{grade_id: cell} of the code cells students fill in."""
-    return {nbgrader_meta(c)["grade_id"]: c for c in nb.cells
-            if nbgrader_meta(c).get("solution") and c.cell_type == "code"}
+    """{grade_id: cell} of the cells students fill in (code and written answers)."""
+    return {nbgrader_meta(c)["grade_id"]: c for c in nb.cells if nbgrader_meta(c).get("solution")}
 
 
 def fill_solutions(release_nb, source_nb):
-    """A copy of a release notebook with the source's solutions put in place of the stubs."""
+    """A copy of a release notebook with the source's solutions and model answers put in
+    place of the stubs."""
     filled = nbformat.from_dict(release_nb)
     answers = solution_cells(source_nb)
     for cell in filled.cells:
         gid = nbgrader_meta(cell).get("grade_id")
-        if gid in answers and cell.cell_type == "code":
+        if gid in answers:
             cell.source = "\n".join(
                 line for line in answers[gid].source.splitlines()
                 if line.strip() not in ("### BEGIN SOLUTION", "### END SOLUTION"))
