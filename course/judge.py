@@ -93,9 +93,15 @@ def compare(expected, got, where, tol):
     if not np.allclose(arr, exp, rtol=rtol, atol=atol * scale, equal_nan=True):
         with np.errstate(all="ignore"):
             err = float(np.nanmax(np.abs(arr - exp))) if np.all(np.isfinite(arr)) else float("nan")
-        return (f"{where}: ожидалось {_fmt(exp)}, а получено {_fmt(arr)} "
+        return (f"{where}: ожидалось {_fmt(exp)},\nа получено {_fmt(arr)} "
                 f"(наибольшее расхождение {err:.3g})")
     return None
+
+
+def _times(n):
+    """'1 раз', '2 раза', '5 раз' (Russian plural)."""
+    word = "раза" if n % 10 in (2, 3, 4) and n % 100 not in (12, 13, 14) else "раз"
+    return f"{n} {word}"
 
 
 def _error_text(error):
@@ -125,7 +131,7 @@ def _compare_runs(name, case, expected_run, got_run):
         e_calls, g_calls = expected_run["calls"][step], got_run["calls"][step]
         if e_calls is not None:
             if len(g_calls) != len(e_calls):
-                return (f"grad_fn вызвана {len(g_calls)} раз(а), а нужно ровно один раз — "
+                return (f"grad_fn вызвана {_times(len(g_calls))}, а нужно ровно один раз — "
                         "в точке «заглядывания» w − γ·V")
             problem = compare(e_calls[0], g_calls[0], "точка вызова grad_fn", tol)
             if problem:
@@ -192,7 +198,8 @@ def verdict(name, runs_per_case):
         for case, runs in zip(cases, runs_per_case):
             problem = _minibatch_problem(case, runs)
             if problem:
-                return False, f"Функция {name} не прошла скрытую проверку «{case['label']}»: {problem}."
+                return False, (f"Функция {name} не прошла скрытую проверку «{case['label']}»:\n"
+                               f"{problem}.")
             key = tuple(case["args"][:2])
             order = np.concatenate(runs[0]["outputs"][0]).tolist()
             if key in firsts and firsts[key] == order and case["args"][0] >= 10:
@@ -205,10 +212,10 @@ def verdict(name, runs_per_case):
         expected = run_case(func, case)[0]
         problem = _compare_runs(name, case, expected, runs[0])
         if problem:
-            message = f"Функция {name} не прошла скрытую проверку «{case['label']}»: {problem}."
+            message = f"Функция {name} не прошла скрытую проверку «{case['label']}»:\n{problem}."
             mistake = _diagnose(name, case, runs[0])
             if mistake:
-                message += f" Вероятная ошибка: {mistake}."
+                message += f"\nВероятная ошибка: {mistake}."
             return False, message
     return True, f"✓ Скрытые проверки {name} пройдены ({len(cases)} случаев)."
 

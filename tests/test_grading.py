@@ -95,7 +95,8 @@ def test_nesterov_calling_grad_fn_twice_is_reported():
     def nesterov_update(w, velocity, grad_fn, lr, gamma):
         grad_fn(w)
         return R.nesterov_update(w, velocity, grad_fn, lr, gamma)
-    assert "grad_fn вызвана 2 раз(а)" in _fails("nesterov_update", nesterov_update)
+    assert "grad_fn вызвана 2 раза, а нужно ровно один раз" in _fails(
+        "nesterov_update", nesterov_update)
 
 
 def test_minibatches_from_the_global_random_state_are_reported():

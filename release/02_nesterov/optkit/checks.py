@@ -1,6 +1,18 @@
 """Видимые проверки: сравнивают результат с ожидаемым и объясняют ошибку по-русски."""
 
+import linecache
+
 import numpy as np
+
+# Failures are raised from a two-line function of its own «file», and the helpers below hide
+# their frames (__tracebackhide__), so a student's traceback shows the check cell, these two
+# lines and the message, not the code of the helpers.
+_FAIL_SOURCE = "def fail(message):\n    raise AssertionError(message)  # что не так — ниже\n"
+linecache.cache["<проверка>"] = (len(_FAIL_SOURCE), None, _FAIL_SOURCE.splitlines(True),
+                                 "<проверка>")
+_namespace = {}
+exec(compile(_FAIL_SOURCE, "<проверка>", "exec"), _namespace)
+_fail = _namespace["fail"]
 
 
 def read_only(*arrays):
@@ -23,9 +35,10 @@ def _fmt(x):
 
 def check_shape(what, got, shape):
     """Проверяет, что ``got`` — массив формы ``shape``."""
+    __tracebackhide__ = True
     got_shape = np.shape(got)
     if not isinstance(got, np.ndarray) or got_shape != tuple(shape):
-        raise AssertionError(
+        _fail(
             f"{what}: ожидался массив NumPy формы {tuple(shape)}, "
             f"а получено {type(got).__name__} формы {got_shape}."
         )
@@ -36,21 +49,22 @@ def check_close(what, got, expected, rtol=1e-6, atol=1e-9):
 
     ``what`` — описание проверяемого вызова, попадает в сообщение об ошибке.
     """
+    __tracebackhide__ = True
     expected = np.asarray(expected, dtype=float)
     try:
         got_arr = np.asarray(got, dtype=float)
     except (TypeError, ValueError):
-        raise AssertionError(
-            f"{what}: ожидалось число или массив {_fmt(expected)}, "
-            f"а получено {type(got).__name__}."
-        ) from None
+        got_arr = None
+    if got_arr is None:
+        _fail(f"{what}: ожидалось число или массив {_fmt(expected)}, "
+              f"а получено {type(got).__name__}.")
     if got_arr.shape != expected.shape:
-        raise AssertionError(
+        _fail(
             f"{what}: ожидалась форма {expected.shape}, а получена {got_arr.shape}."
         )
     if not np.allclose(got_arr, expected, rtol=rtol, atol=atol):
         err = np.max(np.abs(got_arr - expected))
-        raise AssertionError(
+        _fail(
             f"{what}: ожидалось {_fmt(expected)}, а получено {_fmt(got_arr)} "
             f"(наибольшее расхождение {err:.3g})."
         )
@@ -62,6 +76,7 @@ def check_pure(func, *args):
     Проверяет, что функция не меняет свои аргументы: массивы передаются только
     для чтения, а словари сравниваются до и после вызова. Возвращает результат вызова.
     """
+    __tracebackhide__ = True
     prepared = []
     for a in args:
         if isinstance(a, np.ndarray):
@@ -73,16 +88,16 @@ def check_pure(func, *args):
     before = [dict(a) if isinstance(a, dict) else None for a in prepared]
     try:
         result = func(*prepared)
-    except ValueError as e:
-        if "read-only" in str(e):
-            raise AssertionError(
-                f"{func.__name__} изменяет свой аргумент на месте (например, «w -= ...»). "
-                "Функция должна возвращать новые массивы и не трогать входные."
-            ) from None
-        raise
+    except ValueError as error:
+        if "read-only" not in str(error):
+            raise
+        result = error
+    if isinstance(result, ValueError):
+        _fail(f"{func.__name__} изменяет свой аргумент на месте (например, «w -= ...»). "
+              "Функция должна возвращать новые массивы и не трогать входные.")
     for a, old in zip(prepared, before):
         if old is not None and (a.keys() != old.keys() or any(a[k] is not old[k] for k in old)):
-            raise AssertionError(
+            _fail(
                 f"{func.__name__} меняет входной словарь (добавляет, удаляет или заменяет "
                 "значения). Создайте новый словарь вместо изменения переданного."
             )
