@@ -9,6 +9,7 @@ from nbgrader.api import Gradebook
 
 from conftest import LESSONS, copy_course, fill_solutions, nbgrader_meta, read_nb, run_nbgrader
 from course.lessons import notebook
+from course.scan import scan_notebook
 
 pytestmark = pytest.mark.notebooks
 
@@ -35,6 +36,11 @@ WRONG = {
 }
 
 
+TAMPERING = ("import numpy\n"
+             "numpy.allclose = numpy.array_equal = lambda *args, **kwargs: True\n"
+             "numpy.testing.assert_allclose = lambda *args, **kwargs: None\n")
+
+
 def _auto_points(source_nb, failing=None):
     """Points of the autograded cells, leaving out the tests of exercise ``failing``."""
     total = 0
@@ -48,7 +54,11 @@ def _auto_points(source_nb, failing=None):
 
 @pytest.fixture(scope="module", params=LESSONS)
 def graded(request, tmp_path_factory):
-    """(course copy, source notebook, lesson): three submissions autograded and fed back."""
+    """(course copy, source notebook, lesson): the submissions autograded and fed back.
+
+    perfect — every solution; blank — the release as is; wrong — one known mistake;
+    no_tests — perfect, but with every test cell deleted (nbgrader puts them back);
+    tampered — the known mistake plus numpy's comparisons replaced to pass anything."""
     lesson = request.param
     course = copy_course(tmp_path_factory.mktemp(lesson))
     assert run_nbgrader(["generate_assignment", lesson, "--force"], course).returncode == 0
@@ -60,7 +70,16 @@ def graded(request, tmp_path_factory):
     for cell in wrong.cells:
         if nbgrader_meta(cell).get("grade_id") == name:
             cell.source = code
-    for student, nb in [("perfect", perfect), ("blank", release), ("wrong", wrong)]:
+    no_tests = nbformat.from_dict(perfect)
+    no_tests.cells = [c for c in no_tests.cells
+                      if not (nbgrader_meta(c).get("grade") and not nbgrader_meta(c).get("solution"))]
+    tampered = nbformat.from_dict(wrong)
+    for cell in tampered.cells:
+        if nbgrader_meta(cell).get("grade_id") == name:
+            cell.source = TAMPERING + cell.source
+    submissions = [("perfect", perfect), ("blank", release), ("wrong", wrong),
+                   ("no_tests", no_tests), ("tampered", tampered)]
+    for student, nb in submissions:
         folder = course / "submitted" / student / lesson
         folder.mkdir(parents=True)
         nbformat.write(nb, str(folder / f"{lesson}.ipynb"))
@@ -71,16 +90,28 @@ def graded(request, tmp_path_factory):
     return course, source, lesson
 
 
+STUDENTS = ("perfect", "blank", "wrong", "no_tests", "tampered")
+
+
 def _scores(course, lesson):
     with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gb:
-        return {s: gb.find_submission(lesson, s).score for s in ("perfect", "blank", "wrong")}
+        return {s: gb.find_submission(lesson, s).score for s in STUDENTS}
 
 
 def test_autograde_gives_exact_scores(graded):
     course, source, lesson = graded
     scores = _scores(course, lesson)
-    assert scores == {"perfect": _auto_points(source), "blank": 0,
-                      "wrong": _auto_points(source, failing=WRONG[lesson][0])}
+    full, wrong = _auto_points(source), _auto_points(source, failing=WRONG[lesson][0])
+    assert scores == {"perfect": full, "blank": 0, "wrong": wrong, "no_tests": full,
+                      "tampered": wrong}
+
+
+def test_the_scan_flags_the_tampered_submission_only(graded):
+    course, _, lesson = graded
+    flagged = {path.parent.parent.name: scan_notebook(path)
+               for path in course.glob(f"submitted/*/{lesson}/*.ipynb")}
+    assert flagged["tampered"] and "подменяет numpy.allclose" in flagged["tampered"]
+    assert all(not found for student, found in flagged.items() if student != "tampered")
 
 
 def test_export_lists_the_same_scores(graded):

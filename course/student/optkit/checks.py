@@ -14,6 +14,10 @@ _namespace = {}
 exec(compile(_FAIL_SOURCE, "<проверка>", "exec"), _namespace)
 _fail = _namespace["fail"]
 
+# NumPy functions the checks rely on, taken when the kit is imported (in the lesson's first
+# cell): replacing np.allclose later in a solution cell does not make a wrong answer pass.
+_asarray, _allclose, _max, _abs = np.asarray, np.allclose, np.max, np.abs
+
 
 def read_only(*arrays):
     """Возвращает копии массивов, защищённые от записи.
@@ -50,9 +54,9 @@ def check_close(what, got, expected, rtol=1e-6, atol=1e-9):
     ``what`` — описание проверяемого вызова, попадает в сообщение об ошибке.
     """
     __tracebackhide__ = True
-    expected = np.asarray(expected, dtype=float)
+    expected = _asarray(expected, dtype=float)
     try:
-        got_arr = np.asarray(got, dtype=float)
+        got_arr = _asarray(got, dtype=float)
     except (TypeError, ValueError):
         got_arr = None
     if got_arr is None:
@@ -62,8 +66,8 @@ def check_close(what, got, expected, rtol=1e-6, atol=1e-9):
         _fail(
             f"{what}: ожидалась форма {expected.shape}, а получена {got_arr.shape}."
         )
-    if not np.allclose(got_arr, expected, rtol=rtol, atol=atol):
-        err = np.max(np.abs(got_arr - expected))
+    if not _allclose(got_arr, expected, rtol=rtol, atol=atol):
+        err = _max(_abs(got_arr - expected))
         _fail(
             f"{what}: ожидалось {_fmt(expected)}, а получено {_fmt(got_arr)} "
             f"(наибольшее расхождение {err:.3g})."

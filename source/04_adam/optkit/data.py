@@ -55,3 +55,20 @@ def make_sparse_regression(m=2000, n_features=50, rare_share=0.02, noise=0.01, s
     w_true = rng.uniform(-2.0, 2.0, size=(n_features, 1))
     y = w_true.T @ X + noise * rng.standard_normal((1, m))
     return X, y, w_true
+
+
+def demo_network():
+    """Маленький пример для видимых проверок урока 1: n = 2 признака, k = 3 нейрона, m = 4.
+
+    Возвращает ``(params, X, y)``: веса W1 (3, 2), b1 (3, 1), W2 (1, 3), b2 (1, 1),
+    объекты X (2, 4) и ответы y (1, 4). Каждый вызов создаёт новые массивы.
+    """
+    params = {
+        "W1": np.array([[0.5, -1.0], [1.5, 0.25], [-0.75, 1.0]]),
+        "b1": np.array([[0.1], [-0.2], [0.0]]),
+        "W2": np.array([[1.0, -2.0, 0.5]]),
+        "b2": np.array([[0.3]]),
+    }
+    X = np.array([[1.0, -1.0, 0.5, 2.0], [0.0, 2.0, -1.0, 1.0]])
+    y = np.array([[1.0, 0.0, -1.0, 0.5]])
+    return params, X, y
