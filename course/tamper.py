@@ -22,9 +22,11 @@ _LITERAL_TYPES = {"int": (0).__class__, "float": (0.0).__class__, "str": "".__cl
 BUILTIN_FUNCTIONS = ("abs", "all", "any", "callable", "getattr", "hasattr", "isinstance",
                      "len", "max", "min", "print", "range", "repr", "sorted", "sum", "zip",
                      "iter", "next", "__import__", "open", "exec", "compile")
-NUMPY_TYPES = ("ndarray", "dtype", "generic", "ufunc", "float32", "float64")
-NUMPY_CALLABLES = ("asarray", "array", "frombuffer", "ascontiguousarray", "concatenate",
-                   "allclose", "isfinite", "errstate", "zeros", "zeros_like")
+# What the in-kernel half of a check (course.runner, course.wire) uses; comparisons happen in
+# the judge's fresh process, so replacing np.allclose and the like changes nothing there.
+NUMPY_TYPES = ("ndarray", "dtype", "generic", "float32", "float64")
+NUMPY_CALLABLES = ("asarray", "array", "frombuffer", "ascontiguousarray", "errstate",
+                   "result_type")
 STDLIB = ((subprocess, ("run",)), (json, ("dumps", "loads")), (base64, ("b64encode", "b64decode")))
 
 
@@ -72,6 +74,10 @@ def findings():
         found.append("модуль numpy в sys.modules")
     else:
         found += [f"numpy.{n}" for n in (*NUMPY_TYPES, *NUMPY_CALLABLES) if not _genuine_numpy(n)]
+        rng = getattr(getattr(np, "random", None), "default_rng", None)
+        if getattr(rng, "__module__", None) != "numpy.random" or \
+                rng.__class__.__name__ != "cython_function_or_method":
+            found.append("numpy.random.default_rng")
     found += [f"{m.__name__}.{n}" for m, names in STDLIB for n in names
               if not _genuine_stdlib(m, n)]
     return found

@@ -145,7 +145,12 @@ def _tampered_run(tampering):
 
 def test_patched_numpy_comparison_does_not_pass_a_wrong_answer():
     out = _tampered_run("np.allclose = np.array_equal = lambda *a, **k: True")
-    assert out.startswith("FAILED") and "numpy.allclose" in out and "подменены" in out
+    assert out.startswith("FAILED") and "Вероятная ошибка: шаг сделан вдоль градиента" in out
+
+
+def test_patched_numpy_used_inside_the_kernel_is_refused():
+    out = _tampered_run("np.ascontiguousarray = lambda x, *a, **k: x * 0")
+    assert out.startswith("FAILED") and "numpy.ascontiguousarray" in out and "подменены" in out
 
 
 def test_patched_builtins_do_not_pass_a_wrong_answer():
