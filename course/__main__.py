@@ -4,7 +4,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from course import build, scan
+from course import build, intake, scan
 from course.lessons import LESSONS, ROOT, existing
 
 
@@ -33,6 +33,16 @@ def cmd_scan(args):
     print(f"Подозрительных работ: {flagged}.")
 
 
+def cmd_intake(args):
+    (lesson,) = _lessons([args.lesson])
+    report = intake.take_in(args.source, lesson, args.root, layout=args.layout)
+    for student in sorted(set(report.accepted) | set(report.notes)):
+        status = "принята" if student in report.accepted else "НЕ принята"
+        notes = "; ".join(report.notes.get(student, []))
+        print(f"{student}: работа {status}" + (f" ({notes})" if notes else "") + ".")
+    print(f"Принято работ: {len(report.accepted)}; они в {Path(args.root) / 'submitted'}.")
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(prog="python -m course",
                                      description="Инструменты преподавателя курса.")
@@ -44,6 +54,13 @@ def main(argv=None):
     p.add_argument("lessons", nargs="*", help="уроки (по умолчанию все)")
     p.add_argument("--root", default=str(ROOT), help="папка курса (с папкой submitted/)")
     p.set_defaults(func=cmd_scan)
+    p = sub.add_parser("intake", help="принять сданные работы (папка или zip) в submitted/")
+    p.add_argument("lesson", help="урок, например 01_sgd")
+    p.add_argument("source", help="папка или zip-архив с работами")
+    p.add_argument("--layout", choices=["nbgrader", "moodle", "files"],
+                   help="вид выгрузки (по умолчанию определяется сам)")
+    p.add_argument("--root", default=str(ROOT), help="папка курса")
+    p.set_defaults(func=cmd_intake)
     args = parser.parse_args(argv)
     args.func(args)
 

@@ -17,6 +17,7 @@ from course import reference
 from course.cases import cases_for
 from course.mistakes import MISTAKES
 from course.runner import run_case
+from course.russian import plural
 from course.wire import Opaque, decode, encode
 
 OUTPUT_NAMES = {
@@ -98,12 +99,6 @@ def compare(expected, got, where, tol):
     return None
 
 
-def _times(n):
-    """'1 раз', '2 раза', '5 раз' (Russian plural)."""
-    word = "раза" if n % 10 in (2, 3, 4) and n % 100 not in (12, 13, 14) else "раз"
-    return f"{n} {word}"
-
-
 def _error_text(error):
     kind, message = error["type"], error["message"]
     if kind == "NotImplementedError":
@@ -131,7 +126,7 @@ def _compare_runs(name, case, expected_run, got_run):
         e_calls, g_calls = expected_run["calls"][step], got_run["calls"][step]
         if e_calls is not None:
             if len(g_calls) != len(e_calls):
-                return (f"grad_fn вызвана {_times(len(g_calls))}, а нужно ровно один раз — "
+                return (f"grad_fn вызвана {plural(len(g_calls), 'раз', 'раза', 'раз')}, а нужно ровно один раз — "
                         "в точке «заглядывания» w − γ·V")
             problem = compare(e_calls[0], g_calls[0], "точка вызова grad_fn", tol)
             if problem:

@@ -20,6 +20,19 @@ KIT_FILES = {
 }
 
 
+EXERCISES = {
+    "01_sgd": ("minibatch_indices", "forward", "loss_and_grads", "sgd_update"),
+    "02_nesterov": ("momentum_update", "nesterov_update"),
+    "03_adagrad": ("adagrad_update", "rmsprop_update"),
+    "04_adam": ("adam_update",),
+}
+
+
+def exercises(lesson):
+    """The exercise functions of a lesson (the grade ids of its solution cells)."""
+    return EXERCISES[lesson]
+
+
 def existing():
     """The lessons whose source notebook exists, in course order."""
     return [name for name in LESSONS if notebook(name, "source").exists()]

@@ -9,7 +9,7 @@ import sys
 import pytest
 
 from conftest import copy_course, nbgrader_meta, read_nb, run_nbgrader
-from course.lessons import KIT, KIT_FILES, ROOT, notebook
+from course.lessons import KIT, KIT_FILES, ROOT, exercises, notebook
 
 SOLUTION = re.compile(r"### BEGIN SOLUTION\n(.*?)### END SOLUTION", re.S)
 HIDDEN = re.compile(r"### BEGIN HIDDEN TESTS\n(.*?)### END HIDDEN TESTS", re.S)
@@ -104,6 +104,7 @@ def test_grade_ids_follow_the_exercise_contract(lesson):
     nb = read_nb(notebook(lesson, "source"))
     metas = [nbgrader_meta(c) for c in nb.cells if nbgrader_meta(c)]
     solutions = [m["grade_id"] for m in metas if m.get("solution") and not m.get("grade")]
+    assert tuple(solutions) == exercises(lesson)
     tests = [m["grade_id"] for m in metas if m.get("grade") and not m.get("solution")]
     assert solutions, "no exercise"
     for name in solutions:
