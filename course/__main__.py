@@ -4,7 +4,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from course import build, intake, scan
+from course import autograde, build, intake, scan
 from course.lessons import LESSONS, ROOT, existing
 
 
@@ -43,6 +43,22 @@ def cmd_intake(args):
     print(f"Принято работ: {len(report.accepted)}; они в {Path(args.root) / 'submitted'}.")
 
 
+def cmd_autograde(args):
+    from tqdm import tqdm
+
+    (lesson,) = _lessons([args.lesson])
+    students = sorted(p.parent.name for p in Path(args.root).glob(f"submitted/*/{lesson}"))
+    with tqdm(total=len(students), desc=f"Оценивание {lesson}", unit="работа") as bar:
+        outcomes = autograde.autograde(args.root, lesson, students, jobs=args.jobs,
+                                       memory_gb=args.memory_gb, cell_timeout=args.timeout,
+                                       progress=lambda outcome: bar.update())
+    for outcome in outcomes:
+        if outcome.notes:
+            print(f"{outcome.student}: " + "; ".join(outcome.notes) + ".")
+    print(f"Оценено работ: {len(outcomes)}. Баллы записаны в gradebook.db "
+          f"(nbgrader export, formgrader).")
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(prog="python -m course",
                                      description="Инструменты преподавателя курса.")
@@ -61,6 +77,13 @@ def main(argv=None):
                    help="вид выгрузки (по умолчанию определяется сам)")
     p.add_argument("--root", default=str(ROOT), help="папка курса")
     p.set_defaults(func=cmd_intake)
+    p = sub.add_parser("autograde", help="оценить урок у всех студентов параллельно")
+    p.add_argument("lesson", help="урок, например 01_sgd")
+    p.add_argument("--jobs", type=int, default=None, help="параллельных работ (по умолчанию ядра)")
+    p.add_argument("--memory-gb", type=float, default=4.0, help="предел памяти на работу, ГБ")
+    p.add_argument("--timeout", type=int, default=60, help="предел времени на ячейку, с")
+    p.add_argument("--root", default=str(ROOT), help="папка курса")
+    p.set_defaults(func=cmd_autograde)
     args = parser.parse_args(argv)
     args.func(args)
 
