@@ -4,7 +4,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from course import autograde, build, intake, scan
+from course import autograde, build, intake, report, scan
 from course.lessons import LESSONS, ROOT, existing
 
 
@@ -59,6 +59,19 @@ def cmd_autograde(args):
           f"(nbgrader export, formgrader).")
 
 
+def cmd_report(args):
+    data = report.write(args.root, args.out)
+    out = Path(args.out)
+    print(f"Отчёт по {len(data['grades'])} студентам: {out / 'grades.csv'}, "
+          f"{out / 'exercises.csv'}, {out / 'mistakes.csv'}, {out / 'flagged.csv'}, "
+          f"{out / 'report.png'}.")
+    for (lesson, text), count in data["mistakes"].most_common(5):
+        print(f"  {lesson}: «{text}» — {count}")
+    if data["flagged"]:
+        print("Подозрительные работы: " + ", ".join(
+            f"{student} ({lesson})" for student, lesson in sorted(data["flagged"])) + ".")
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(prog="python -m course",
                                      description="Инструменты преподавателя курса.")
@@ -84,6 +97,10 @@ def main(argv=None):
     p.add_argument("--timeout", type=int, default=60, help="предел времени на ячейку, с")
     p.add_argument("--root", default=str(ROOT), help="папка курса")
     p.set_defaults(func=cmd_autograde)
+    p = sub.add_parser("report", help="отчёт по группе: оценки, решаемость, ошибки, подозрения")
+    p.add_argument("--root", default=str(ROOT), help="папка курса")
+    p.add_argument("--out", default=str(ROOT / "reports"), help="куда сохранить отчёт")
+    p.set_defaults(func=cmd_report)
     args = parser.parse_args(argv)
     args.func(args)
 

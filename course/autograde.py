@@ -159,10 +159,7 @@ def _record_zero(course, lesson, students):
     with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gb:
         for student in students:
             gb.update_or_create_student(student)
-            try:
-                submission = gb.find_submission(lesson, student)
-            except Exception:
-                submission = gb.add_submission(lesson, student)
+            submission = gb.update_or_create_submission(lesson, student)
             for notebook in submission.notebooks:
                 for grade in notebook.grades:
                     grade.auto_score = 0

@@ -122,7 +122,10 @@ def scan_source(source):
 
 def scan_notebook(path):
     """Findings for a submitted notebook file (its non-test code cells)."""
-    cells = json.loads(open(path, encoding="utf-8").read()).get("cells", [])
+    try:
+        cells = json.loads(open(path, encoding="utf-8").read()).get("cells", [])
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError, AttributeError):
+        return []  # an unreadable file holds no code to run; autograde reports it
     found = []
     for cell in cells:
         if cell.get("cell_type") == "code" and not _is_test_cell(cell):

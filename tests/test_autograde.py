@@ -6,6 +6,7 @@ import pytest
 from nbgrader.api import Gradebook
 
 from conftest import copy_course, fill_solutions, nbgrader_meta, read_nb, run_nbgrader
+from course import report
 from course.autograde import autograde
 from course.lessons import notebook
 
@@ -42,6 +43,8 @@ def graded(tmp_path_factory):
     submissions = {
         "perfect": perfect,
         "blank": release,
+        "wrong": _replace(perfect, "sgd_update",
+                          "def sgd_update(w, grad, lr):\n    return w + lr * grad\n"),
         # a stray cell kills the kernel: it costs nothing else
         "killer": _with_cell(perfect, "import os\nos._exit(1)", after_grade_id="forward"),
         # sgd_update kills the kernel when called: only the cells that call it are lost
@@ -88,6 +91,18 @@ def test_a_kernel_death_is_reported_in_russian(graded):
     assert any("ядро аварийно завершалось" in n for n in outcomes["killer"].notes)
     assert any("ядро аварийно завершалось" in n for n in outcomes["suicidal"].notes)
     assert any("повреждён" in n for n in outcomes["broken"].notes)
+
+
+def test_the_class_report_lists_scores_mistakes_and_flags(graded, tmp_path):
+    course, _ = graded
+    data = report.write(course, tmp_path)
+    assert data["grades"]["perfect"][LESSON] == _points()
+    assert data["grades"]["wrong"][f"{LESSON}:sgd_update"] == 0
+    assert data["mistakes"][(LESSON, "шаг сделан вдоль градиента (w + η·g), а не против него")] == 1
+    assert ("vandal", LESSON) in data["flagged"] and ("perfect", LESSON) not in data["flagged"]
+    rows = (tmp_path / "grades.csv").read_text("utf-8").splitlines()
+    assert rows[0].startswith("студент,01_sgd,01_sgd:forward")
+    assert (tmp_path / "report.png").stat().st_size > 10_000
 
 
 def test_the_real_gradebook_is_out_of_the_students_reach(graded):
