@@ -1,15 +1,13 @@
 """Autograde a lesson for every student, in parallel and safely, on top of nbgrader.
 
-Phase A, in parallel (``jobs`` processes): every submission is executed by nbgrader's own
-``autograde`` in a private staging copy of the course (a fresh temporary folder: its own
-gradebook copy and folders, under a memory limit), so a submission can neither block another
-one nor reach the real gradebook by a relative path. A submission whose kernel dies is executed again cell by cell
-(``course.execute``): a cell that kills the kernel gets an error output and the kernel is
-restarted, so the death costs only the cells it hits.
-
-Phase B, serial and quick: ``nbgrader autograde --no-execute`` in the real course records the
-grades of the executed notebooks in the real gradebook. nbgrader computes every score; a
-submission that could not be read is recorded with 0 points through nbgrader's API.
+1. nbgrader prepares: ``nbgrader autograde --no-execute`` (outputs cleared) in a staging copy
+   of the course restores every test cell from the gradebook, as plain autograde would.
+2. In parallel (``jobs`` at a time), each prepared notebook runs in a private temporary folder
+   under a memory limit (``course.execute``: nbclient, as nbgrader's own Execute). A cell that
+   kills the kernel gets an error output and the kernel restarts, so the death costs only the
+   cells it hits; a cell that runs too long is interrupted.
+3. ``nbgrader autograde --no-execute`` in the real course records the executed notebooks:
+   nbgrader computes every score. A file that cannot be read gets 0 through nbgrader's API.
 """
 
 import json
@@ -43,19 +41,6 @@ def _limit_memory(gigabytes):
     return apply
 
 
-def _stage(course, lesson, student, work):
-    """A private course copy holding just this student's submission; its path."""
-    stage = work / "stage" / student
-    (stage / "submitted").mkdir(parents=True)
-    shutil.copy(course / "nbgrader_config.py", stage / "nbgrader_config.py")
-    shutil.copy(course / "gradebook.db", stage / "gradebook.db")
-    shutil.copytree(course / "source" / lesson, stage / "source" / lesson,
-                    ignore=shutil.ignore_patterns("__pycache__", ".ipynb_checkpoints"))
-    shutil.copytree(course / "submitted" / student / lesson,
-                    stage / "submitted" / student / lesson)
-    return stage
-
-
 def _readable(path):
     try:
         nb = json.loads(path.read_text("utf-8"))
@@ -64,64 +49,39 @@ def _readable(path):
         return False
 
 
-def _grade_one(course, lesson, student, work, memory_gb, cell_timeout):
-    """Phase A for one student: the executed notebook goes to <work>/executed."""
-    outcome = Outcome(student)
-    submitted = course / "submitted" / student / lesson / f"{lesson}.ipynb"
-    executed = work / "executed" / student / lesson
-    if not submitted.exists():
-        outcome.notes.append(f"нет файла {lesson}.ipynb: работа оценена в 0 баллов")
-        return outcome
-    if not _readable(submitted):
-        outcome.notes.append("файл работы повреждён (это не ноутбук): работа оценена в 0 баллов")
-        return outcome
-    executed.mkdir(parents=True)
-    stage = _stage(course, lesson, student, work)
-    done = _nbgrader_in(stage, ["autograde", lesson, "--student", student, "--force",
-                                f"--Execute.timeout={cell_timeout}"], memory_gb)
-    result = stage / "autograded" / student / lesson / f"{lesson}.ipynb"
-    if done.returncode == 0 and result.exists() and "DeadKernelError" not in done.stderr:
-        shutil.copy(result, executed / f"{lesson}.ipynb")
-    else:
-        killers = _execute_cell_by_cell(course, lesson, stage, student, executed, memory_gb,
-                                        cell_timeout)
-        if killers:
-            outcome.notes.append(
-                "ядро аварийно завершалось в ячейках " + ", ".join(str(i + 1) for i in killers)
-                + ": они засчитаны как ошибочные, остальные ячейки оценены")
-        else:
-            outcome.notes.append("nbgrader не смог выполнить работу; она выполнена по ячейкам")
-    timestamp = submitted.parent / "timestamp.txt"
-    if timestamp.exists():
-        shutil.copy(timestamp, executed / "timestamp.txt")
-    return outcome
-
-
-def _nbgrader_in(stage, args, memory_gb):
-    """nbgrader in a staging course, memory-limited (the limit passes on to the kernel)."""
-    return subprocess.run(
-        [sys.executable, "-m", "nbgrader", *args, "--log-level=ERROR"],
-        cwd=stage, capture_output=True, text=True, preexec_fn=_limit_memory(memory_gb),
-        env={**os.environ, "PATH": os.path.dirname(sys.executable) + os.pathsep
-             + os.environ.get("PATH", "")})
-
-
-def _execute_cell_by_cell(course, lesson, stage, student, executed, memory_gb, cell_timeout):
-    """nbgrader sanitizes (restores test cells, no execution), course.execute runs the
-    result cell by cell in a memory-limited subprocess; the indices of killer cells."""
-    done = _nbgrader_in(stage, ["autograde", lesson, "--student", student, "--force",
-                                "--no-execute", "--ClearOutput.enabled=True"], memory_gb)
-    folder = stage / "autograded" / student / lesson
-    sanitized = folder / f"{lesson}.ipynb"
-    if done.returncode != 0 or not sanitized.exists():
-        raise RuntimeError(f"nbgrader could not sanitize {student}: {done.stderr[-2000:]}")
-    done = subprocess.run(
-        [sys.executable, "-m", "course.execute", str(sanitized), str(executed / f"{lesson}.ipynb"),
-         str(folder), str(cell_timeout)],
-        capture_output=True, text=True, preexec_fn=_limit_memory(memory_gb))
+def _prepare(course, lesson, students, work):
+    """Step 1: the prepared notebooks, in <work>/stage/autograded/<student>/<lesson>."""
+    stage = work / "stage"
+    (stage / "submitted").mkdir(parents=True)
+    shutil.copy(course / "nbgrader_config.py", stage / "nbgrader_config.py")
+    shutil.copy(course / "gradebook.db", stage / "gradebook.db")
+    shutil.copytree(course / "source" / lesson, stage / "source" / lesson,
+                    ignore=shutil.ignore_patterns("__pycache__", ".ipynb_checkpoints"))
+    for student in students:
+        shutil.copytree(course / "submitted" / student / lesson,
+                        stage / "submitted" / student / lesson)
+    done = run_nbgrader(["autograde", lesson, "--force", "--no-execute",
+                         "--ClearOutput.enabled=True"], stage)
     if done.returncode != 0:
-        raise RuntimeError(f"course.execute failed for {student}: {done.stderr[-2000:]}")
-    return json.loads(done.stdout.strip().splitlines()[-1])
+        raise RuntimeError(f"nbgrader could not prepare {lesson}: {done.stderr[-3000:]}")
+    return stage / "autograded"
+
+
+def _run(prepared, executed, memory_gb, cell_timeout):
+    """Step 2 for one notebook, in a private folder; the indices of killer cells."""
+    private = Path(tempfile.mkdtemp(prefix="course-run-"))
+    try:
+        folder = private / prepared.parent.name
+        shutil.move(str(prepared.parent), folder)
+        done = subprocess.run(
+            [sys.executable, "-m", "course.execute", str(folder / prepared.name), str(executed),
+             str(folder), str(cell_timeout)],
+            capture_output=True, text=True, preexec_fn=_limit_memory(memory_gb))
+        if done.returncode != 0:
+            raise RuntimeError(f"course.execute failed: {done.stderr[-2000:]}")
+        return json.loads(done.stdout.strip().splitlines()[-1])
+    finally:
+        shutil.rmtree(private, ignore_errors=True)
 
 
 def autograde(course, lesson, students=None, jobs=None, memory_gb=4.0, cell_timeout=60,
@@ -131,27 +91,47 @@ def autograde(course, lesson, students=None, jobs=None, memory_gb=4.0, cell_time
     course = Path(course).resolve()
     if students is None:
         students = sorted(p.parent.name for p in course.glob(f"submitted/*/{lesson}"))
-    jobs = jobs or os.cpu_count() or 1
+    outcomes = {s: Outcome(s) for s in students}
+    readable = []
+    for student in students:
+        if _readable(course / "submitted" / student / lesson / f"{lesson}.ipynb"):
+            readable.append(student)
+        else:
+            outcomes[student].notes.append(
+                f"файл {lesson}.ipynb отсутствует или повреждён: работа оценена в 0 баллов")
+            if progress:
+                progress(outcomes[student])
     with tempfile.TemporaryDirectory(prefix="course-grading-") as work:
         work = Path(work)
-        (work / "executed").mkdir()
+        prepared = _prepare(course, lesson, readable, work) if readable else None
 
         def task(student):
-            outcome = _grade_one(course, lesson, student, work, memory_gb, cell_timeout)
+            outcome = outcomes[student]
+            executed = work / "executed" / student / lesson
+            executed.mkdir(parents=True)
+            killers = _run(prepared / student / lesson / f"{lesson}.ipynb",
+                           executed / f"{lesson}.ipynb", memory_gb, cell_timeout)
+            if killers:
+                outcome.notes.append(
+                    "ядро аварийно завершалось в ячейках "
+                    + ", ".join(str(i + 1) for i in killers)
+                    + ": они засчитаны как ошибочные, остальные ячейки оценены")
+            timestamp = course / "submitted" / student / lesson / "timestamp.txt"
+            if timestamp.exists():
+                shutil.copy(timestamp, executed / "timestamp.txt")
             if progress:
                 progress(outcome)
-            return outcome
 
-        with ThreadPoolExecutor(max_workers=jobs) as pool:
-            outcomes = list(pool.map(task, students))
-        done = run_nbgrader(["autograde", lesson, "--no-execute", "--force",
-                             f"--CourseDirectory.submitted_directory={work / 'executed'}"],
-                            course)
-        if done.returncode != 0:
-            raise RuntimeError(f"nbgrader autograde --no-execute failed:\n{done.stderr[-3000:]}")
-        unread = [s for s in students if not (work / "executed" / s / lesson).exists()]
-    _record_zero(course, lesson, unread)
-    return outcomes
+        with ThreadPoolExecutor(max_workers=jobs or os.cpu_count() or 1) as pool:
+            list(pool.map(task, readable))
+        if readable:
+            done = run_nbgrader(["autograde", lesson, "--no-execute", "--force",
+                                 f"--CourseDirectory.submitted_directory={work / 'executed'}"],
+                                course)
+            if done.returncode != 0:
+                raise RuntimeError(f"nbgrader autograde --no-execute failed:\n{done.stderr[-3000:]}")
+    _record_zero(course, lesson, [s for s in students if s not in readable])
+    return [outcomes[s] for s in students]
 
 
 def _record_zero(course, lesson, students):
