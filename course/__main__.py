@@ -93,7 +93,7 @@ def main(argv=None):
     p = sub.add_parser("autograde", help="оценить урок у всех студентов параллельно")
     p.add_argument("lesson", help="урок, например 01_sgd")
     p.add_argument("--jobs", type=int, default=None, help="параллельных работ (по умолчанию ядра)")
-    p.add_argument("--memory-gb", type=float, default=4.0, help="предел памяти на работу, ГБ")
+    p.add_argument("--memory-gb", type=float, default=4.0, help="предел памяти на работу в гигабайтах")
     p.add_argument("--timeout", type=int, default=60, help="предел времени на ячейку, с")
     p.add_argument("--root", default=str(ROOT), help="папка курса")
     p.set_defaults(func=cmd_autograde)

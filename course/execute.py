@@ -24,7 +24,7 @@ def _killed_output(index):
     return nbformat.v4.new_output(
         "error", ename="KernelDied",
         evalue=f"ячейка {index + 1} аварийно завершила ядро Python; при оценивании она "
-               "считается ошибочной, а ядро перезапущено",
+               "считается ошибочной, а ядро запущено заново",
         traceback=[f"KernelDied: ячейка {index + 1} аварийно завершила ядро Python"])
 
 
