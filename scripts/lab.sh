@@ -4,9 +4,7 @@
 # argument): the course root with formgrader and «Create Assignment». Other arguments go to
 # jupyter lab.
 set -euo pipefail
-cd "$(dirname "${BASH_SOURCE[0]}")/.."
-bash scripts/setup.sh
-export PATH="$PWD/.venv/bin:$PATH"
+source "$(dirname "${BASH_SOURCE[0]}")/setup.sh"
 role=student
 if [ "${1:-}" = "--instructor" ]; then role=instructor; shift; fi
 if [ "$(id -u)" = 0 ]; then set -- --allow-root "$@"; fi  # containers often run as root
