@@ -46,17 +46,18 @@ def cmd_intake(args):
 def cmd_autograde(args):
     from tqdm import tqdm
 
-    (lesson,) = _lessons([args.lesson])
-    students = sorted(p.parent.name for p in Path(args.root).glob(f"submitted/*/{lesson}"))
-    with tqdm(total=len(students), desc=f"Оценивание {lesson}", unit="работа") as bar:
-        outcomes = autograde.autograde(args.root, lesson, students, jobs=args.jobs,
-                                       memory_gb=args.memory_gb, cell_timeout=args.timeout,
+    lessons = _lessons(args.lessons)
+    root = Path(args.root)
+    total = sum(1 for lesson in lessons for p in root.glob(f"submitted/*/{lesson}") if p.is_dir())
+    with tqdm(total=total, desc="Оценивание", unit="работа") as bar:
+        outcomes = autograde.autograde(root, lessons, jobs=args.jobs, memory_gb=args.memory_gb,
+                                       cell_timeout=args.timeout,
                                        progress=lambda outcome: bar.update())
     for outcome in outcomes:
         if outcome.notes:
-            print(f"{outcome.student}: " + "; ".join(outcome.notes) + ".")
+            print(f"{outcome.student}, урок {outcome.lesson}: " + "; ".join(outcome.notes) + ".")
     print(f"Оценено работ: {len(outcomes)}. Баллы записаны в gradebook.db "
-          f"(nbgrader export, formgrader).")
+          f"(nbgrader export, formgrader); пояснения — в {autograde.NOTES_FILE}.")
 
 
 def cmd_report(args):
@@ -90,8 +91,8 @@ def main(argv=None):
                    help="вид выгрузки (по умолчанию определяется сам)")
     p.add_argument("--root", default=str(ROOT), help="папка курса")
     p.set_defaults(func=cmd_intake)
-    p = sub.add_parser("autograde", help="оценить урок у всех студентов параллельно")
-    p.add_argument("lesson", help="урок, например 01_sgd")
+    p = sub.add_parser("autograde", help="оценить уроки у всех студентов параллельно")
+    p.add_argument("lessons", nargs="*", help="уроки (по умолчанию все)")
     p.add_argument("--jobs", type=int, default=None, help="параллельных работ (по умолчанию ядра)")
     p.add_argument("--memory-gb", type=float, default=4.0, help="предел памяти на работу в гигабайтах")
     p.add_argument("--timeout", type=int, default=60, help="предел времени на ячейку, с")

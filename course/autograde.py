@@ -1,143 +1,193 @@
-"""Autograde a lesson for every student, in parallel and safely, on top of nbgrader.
+"""Autograde lessons for every student, in parallel and safely, on top of nbgrader.
 
-1. nbgrader prepares: ``nbgrader autograde --no-execute`` (outputs cleared) in a staging copy
-   of the course restores every test cell from the gradebook, as plain autograde would.
-2. In parallel (``jobs`` at a time), each prepared notebook runs in a private temporary folder
-   under a memory limit (``course.execute``: nbclient, as nbgrader's own Execute). A cell that
-   kills the kernel gets an error output and the kernel restarts, so the death costs only the
-   cells it hits; a cell that runs too long is interrupted.
-3. ``nbgrader autograde --no-execute`` in the real course records the executed notebooks:
-   nbgrader computes every score. A file that cannot be read gets 0 through nbgrader's API.
+1. nbgrader prepares: one ``nbgrader autograde "*" --no-execute`` (outputs cleared) in a
+   staging copy of the course restores every test cell from the gradebook, as plain
+   autograde would, for all the lessons at once.
+2. ``jobs`` worker processes, started once and limited in memory, run the prepared notebooks
+   (``course.execute``: nbclient, as nbgrader's own Execute), each in a private temporary
+   folder holding only the notebook and the lesson's helper files. A cell that kills the
+   kernel gets an error output and the kernel restarts, so the death costs only the cells it
+   hits; a cell that runs too long is interrupted, and killed if it ignores the interrupt.
+3. One ``nbgrader autograde "*" --no-execute`` in the real course records the executed
+   notebooks: nbgrader computes every score. A file that cannot be read gets 0 through
+   nbgrader's API.
+
+What happened to each submission (Russian notes) is also kept in ``autograde_notes.json`` in
+the course folder, for ``course.report``.
 """
 
 import json
 import os
 import resource
 import shutil
-import subprocess
-import sys
 import tempfile
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
+from multiprocessing import get_context
 from pathlib import Path
 
 from nbgrader.api import Gradebook
 
+from course import execute, intake
 from course.build import run_nbgrader
+from course.russian import plural
+
+NOTES_FILE = "autograde_notes.json"
+# Kernels of parallel jobs share the cores: one BLAS thread each avoids oversubscription.
+KERNEL_ENV = {"OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
 
 
 @dataclass
 class Outcome:
-    """How one student's submission went: Russian notes for the report."""
+    """How one submission went: Russian notes for the instructor."""
 
     student: str
+    lesson: str
     notes: list = field(default_factory=list)
 
 
-def _limit_memory(gigabytes):
-    def apply():
-        limit = int(gigabytes * 2 ** 30)
-        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
-    return apply
-
-
-def _readable(path):
+def _read(path):
+    """The notebook as JSON, or None if it cannot be read as one."""
     try:
         nb = json.loads(path.read_text("utf-8"))
-        return isinstance(nb, dict) and isinstance(nb.get("cells"), list)
     except (OSError, UnicodeDecodeError, json.JSONDecodeError):
-        return False
+        return None
+    return nb if isinstance(nb, dict) and isinstance(nb.get("cells"), list) else None
 
 
-def _prepare(course, lesson, students, work):
+def _prepare(course, pairs, work):
     """Step 1: the prepared notebooks, in <work>/stage/autograded/<student>/<lesson>."""
     stage = work / "stage"
     (stage / "submitted").mkdir(parents=True)
     shutil.copy(course / "nbgrader_config.py", stage / "nbgrader_config.py")
     shutil.copy(course / "gradebook.db", stage / "gradebook.db")
-    shutil.copytree(course / "source" / lesson, stage / "source" / lesson,
-                    ignore=shutil.ignore_patterns("__pycache__", ".ipynb_checkpoints"))
-    for student in students:
+    for lesson in sorted({lesson for _, lesson in pairs}):
+        shutil.copytree(course / "source" / lesson, stage / "source" / lesson,
+                        ignore=shutil.ignore_patterns("__pycache__", ".ipynb_checkpoints"))
+    for student, lesson in pairs:
         shutil.copytree(course / "submitted" / student / lesson,
-                        stage / "submitted" / student / lesson)
-    done = run_nbgrader(["autograde", lesson, "--force", "--no-execute",
+                        stage / "submitted" / student / lesson, symlinks=True)
+    done = run_nbgrader(["autograde", "*", "--force", "--no-execute",
                          "--ClearOutput.enabled=True"], stage)
     if done.returncode != 0:
-        raise RuntimeError(f"nbgrader could not prepare {lesson}: {done.stderr[-3000:]}")
+        raise RuntimeError(f"nbgrader could not prepare the submissions: {done.stderr[-3000:]}")
     return stage / "autograded"
 
 
-def _run(prepared, executed, memory_gb, cell_timeout):
-    """Step 2 for one notebook, in a private folder; the indices of killer cells."""
+def _worker_start(memory_gb):
+    """In each worker process: the memory limit, inherited by the kernels it starts."""
+    limit = int(memory_gb * 2 ** 30)
+    resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+
+
+def _run(prepared, executed, source, cell_timeout):
+    """Step 2 for one notebook (in a worker): run it in a private folder that holds only the
+    notebook and the files of ``source`` (the lesson's helpers); a ``course.execute.Run``
+    and the names of the other files the submission brought, which were left out."""
+    extra = sorted(str(p.relative_to(prepared.parent)) for p in prepared.parent.rglob("*")
+                   if p.is_file() and p != prepared and p.name != "timestamp.txt"
+                   and not (source / p.relative_to(prepared.parent)).is_file())
     private = Path(tempfile.mkdtemp(prefix="course-run-"))
     try:
         folder = private / prepared.parent.name
-        shutil.move(str(prepared.parent), folder)
-        done = subprocess.run(
-            [sys.executable, "-m", "course.execute", str(folder / prepared.name), str(executed),
-             str(folder), str(cell_timeout)],
-            capture_output=True, text=True, preexec_fn=_limit_memory(memory_gb))
-        if done.returncode != 0:
-            raise RuntimeError(f"course.execute failed: {done.stderr[-2000:]}")
-        return json.loads(done.stdout.strip().splitlines()[-1])
+        shutil.copytree(source, folder, ignore=shutil.ignore_patterns(
+            "*.ipynb", "__pycache__", ".ipynb_checkpoints"))
+        shutil.copy(prepared, folder / prepared.name)
+        run = execute.execute(folder / prepared.name, executed, folder, cell_timeout,
+                              env=KERNEL_ENV)
+        return run, extra
     finally:
         shutil.rmtree(private, ignore_errors=True)
 
 
-def autograde(course, lesson, students=None, jobs=None, memory_gb=4.0, cell_timeout=60,
+def _notes(run, extra, nb, lesson, cell_timeout):
+    """Russian notes on one executed submission."""
+    notes = []
+    other = intake.lesson_of(nb)
+    if other and other != lesson:
+        notes.append(f"сдан ноутбук урока {other}, а не {lesson}")
+    for cells, what in ((run.killed, "аварийно завершали ядро"),
+                        (run.hung, f"не остановились за {cell_timeout} с и были остановлены "
+                                   "вместе с ядром"),
+                        (run.interrupted, f"прерваны по пределу времени {cell_timeout} с")):
+        if cells:
+            numbers = ", ".join(str(i + 1) for i in cells)
+            notes.append(f"ячейки {numbers} {what}: они засчитаны как ошибочные, "
+                         "остальные ячейки оценены")
+    if extra:
+        count = plural(len(extra), "лишний файл", "лишних файла", "лишних файлов")
+        notes.append(f"рядом с работой {count} ({', '.join(extra[:5])}"
+                     + (", …" if len(extra) > 5 else "") + "): при оценивании не использовались")
+    return notes
+
+
+def autograde(course, lessons, students=None, jobs=None, memory_gb=4.0, cell_timeout=60,
               progress=None):
-    """Grade ``lesson`` for ``students`` (default: everyone under submitted/); a list of
-    ``Outcome``. ``progress``, if given, is called once per finished student."""
+    """Grade each of ``lessons`` for ``students`` (default: everyone who submitted it under
+    submitted/); a list of ``Outcome``, one per submission. ``progress``, if given, is
+    called once per finished submission with its ``Outcome``."""
     course = Path(course).resolve()
-    if students is None:
-        students = sorted(p.parent.name for p in course.glob(f"submitted/*/{lesson}"))
-    outcomes = {s: Outcome(s) for s in students}
-    readable = []
-    for student in students:
-        if _readable(course / "submitted" / student / lesson / f"{lesson}.ipynb"):
-            readable.append(student)
-        else:
-            outcomes[student].notes.append(
+    pairs = [(student, lesson) for lesson in lessons for student in sorted(
+        p.parent.name for p in course.glob(f"submitted/*/{lesson}") if p.is_dir())
+        if students is None or student in students]
+    outcomes = {pair: Outcome(*pair) for pair in pairs}
+    readable, unreadable = {}, []
+    for student, lesson in pairs:
+        nb = _read(course / "submitted" / student / lesson / f"{lesson}.ipynb")
+        if nb is None:
+            unreadable.append((student, lesson))
+            outcomes[student, lesson].notes.append(
                 f"файл {lesson}.ipynb отсутствует или повреждён: работа оценена в 0 баллов")
             if progress:
-                progress(outcomes[student])
+                progress(outcomes[student, lesson])
+        else:
+            readable[student, lesson] = nb
     with tempfile.TemporaryDirectory(prefix="course-grading-") as work:
         work = Path(work)
-        prepared = _prepare(course, lesson, readable, work) if readable else None
-
-        def task(student):
-            outcome = outcomes[student]
-            executed = work / "executed" / student / lesson
-            executed.mkdir(parents=True)
-            killers = _run(prepared / student / lesson / f"{lesson}.ipynb",
-                           executed / f"{lesson}.ipynb", memory_gb, cell_timeout)
-            if killers:
-                outcome.notes.append(
-                    "ядро аварийно завершалось в ячейках "
-                    + ", ".join(str(i + 1) for i in killers)
-                    + ": они засчитаны как ошибочные, остальные ячейки оценены")
-            timestamp = course / "submitted" / student / lesson / "timestamp.txt"
-            if timestamp.exists():
-                shutil.copy(timestamp, executed / "timestamp.txt")
-            if progress:
-                progress(outcome)
-
-        with ThreadPoolExecutor(max_workers=jobs or os.cpu_count() or 1) as pool:
-            list(pool.map(task, readable))
         if readable:
-            done = run_nbgrader(["autograde", lesson, "--no-execute", "--force",
+            _execute_all(course, readable, outcomes, work, jobs, memory_gb, cell_timeout,
+                         progress)
+            done = run_nbgrader(["autograde", "*", "--no-execute", "--force",
                                  f"--CourseDirectory.submitted_directory={work / 'executed'}"],
                                 course)
             if done.returncode != 0:
-                raise RuntimeError(f"nbgrader autograde --no-execute failed:\n{done.stderr[-3000:]}")
-    _record_zero(course, lesson, [s for s in students if s not in readable])
-    return [outcomes[s] for s in students]
+                raise RuntimeError(f"nbgrader autograde --no-execute failed:\n"
+                                   f"{done.stderr[-3000:]}")
+    _record_zero(course, unreadable)
+    _save_notes(course, outcomes.values())
+    return [outcomes[pair] for pair in pairs]
 
 
-def _record_zero(course, lesson, students):
+def _execute_all(course, readable, outcomes, work, jobs, memory_gb, cell_timeout, progress):
+    """Steps 1 and 2: the executed notebooks in <work>/executed/<student>/<lesson>."""
+    prepared = _prepare(course, list(readable), work)
+    with ProcessPoolExecutor(max_workers=jobs or os.cpu_count() or 1,
+                             mp_context=get_context("spawn"), initializer=_worker_start,
+                             initargs=(memory_gb,)) as pool:
+        futures = {}
+        for student, lesson in readable:
+            executed = work / "executed" / student / lesson
+            executed.mkdir(parents=True)
+            timestamp = course / "submitted" / student / lesson / "timestamp.txt"
+            if timestamp.exists():
+                shutil.copy(timestamp, executed / "timestamp.txt")
+            future = pool.submit(_run, prepared / student / lesson / f"{lesson}.ipynb",
+                                 executed / f"{lesson}.ipynb", course / "source" / lesson,
+                                 cell_timeout)
+            futures[future] = (student, lesson)
+        for future in as_completed(futures):
+            student, lesson = futures[future]
+            run, extra = future.result()
+            outcome = outcomes[student, lesson]
+            outcome.notes += _notes(run, extra, readable[student, lesson], lesson, cell_timeout)
+            if progress:
+                progress(outcome)
+
+
+def _record_zero(course, pairs):
     """Record 0 points, through nbgrader's gradebook, for submissions that could not be read."""
     with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gb:
-        for student in students:
+        for student, lesson in pairs:
             gb.update_or_create_student(student)
             submission = gb.update_or_create_submission(lesson, student)
             for notebook in submission.notebooks:
@@ -145,3 +195,25 @@ def _record_zero(course, lesson, students):
                     grade.auto_score = 0
                     grade.needs_manual_grade = False
             gb.db.commit()
+
+
+def _save_notes(course, outcomes):
+    """Merge these outcomes' notes into the course's ``NOTES_FILE`` ({student: {lesson: [...]}})."""
+    path = course / NOTES_FILE
+    try:
+        saved = json.loads(path.read_text("utf-8"))
+    except (OSError, json.JSONDecodeError):
+        saved = {}
+    for outcome in outcomes:
+        saved.setdefault(outcome.student, {})[outcome.lesson] = outcome.notes
+    path.write_text(json.dumps(saved, ensure_ascii=False, indent=1, sort_keys=True), "utf-8")
+
+
+def load_notes(course):
+    """The saved notes: {(student, lesson): [Russian sentences]}, non-empty ones only."""
+    try:
+        saved = json.loads((Path(course) / NOTES_FILE).read_text("utf-8"))
+    except (OSError, json.JSONDecodeError):
+        return {}
+    return {(student, lesson): notes for student, lessons in saved.items()
+            for lesson, notes in lessons.items() if notes}

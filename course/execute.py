@@ -1,61 +1,94 @@
-"""Execute a sanitized submission cell by cell, surviving cells that kill the kernel.
+"""Execute a prepared submission cell by cell, surviving cells that kill or hang the kernel.
 
-Used by ``course.autograde`` when nbgrader could not execute a submission. A cell whose
-execution kills the kernel (``os._exit``, a segfault, the memory limit) gets an error output
-and is skipped when the kernel is restarted and the notebook run again from the top, so it
-costs only itself and the cells that depend on it.
-
-    python -m course.execute SANITIZED OUT FOLDER CELL_TIMEOUT
-prints the JSON list of the killer cells' indices.
+Used by ``course.autograde`` in its worker processes, in place of nbgrader's Execute. A cell
+that runs longer than the time limit is interrupted (as nbgrader does); a cell that ignores
+the interrupt is killed ``GRACE`` seconds later. A cell whose execution kills the kernel
+(``os._exit``, a segfault, a kill for hanging) gets an error output and is skipped when the
+kernel is restarted and the notebook run again from the top, so it costs only itself and the
+cells that depend on it.
 """
 
-import json
 import os
-import sys
+import signal
+import subprocess
+import threading
+import time
+from dataclasses import dataclass, field
 
 import nbformat
 from nbclient import NotebookClient
 from nbclient.exceptions import DeadKernelError
 
 MAX_RESTARTS = 10
+GRACE = 10  # seconds a kernel gets to answer an interrupt before it is killed
 
 
-def _killed_output(index):
-    return nbformat.v4.new_output(
-        "error", ename="KernelDied",
-        evalue=f"ячейка {index + 1} аварийно завершила ядро Python; при оценивании она "
-               "считается ошибочной, а ядро запущено заново",
-        traceback=[f"KernelDied: ячейка {index + 1} аварийно завершила ядро Python"])
+@dataclass
+class Run:
+    """What happened to a notebook's cells (indices into ``nb.cells``)."""
+
+    killed: list = field(default_factory=list)       # killed the kernel
+    hung: list = field(default_factory=list)         # ignored the interrupt; the kernel was killed
+    interrupted: list = field(default_factory=list)  # interrupted at the time limit
 
 
-def execute(sanitized_path, out_path, folder, cell_timeout):
-    """Run the notebook at ``sanitized_path`` in ``folder``; write it executed to
-    ``out_path``; return the indices of the cells that killed the kernel."""
-    killers = []
+def _failed_output(index, hung, cell_timeout):
+    why = (f"не завершилась за {cell_timeout} с и не остановилась по прерыванию" if hung
+           else "аварийно завершила ядро Python")
+    text = f"ячейка {index + 1} {why}; при оценивании она считается ошибочной, а ядро запущено заново"
+    return nbformat.v4.new_output("error", ename="KernelDied", evalue=text,
+                                  traceback=[f"KernelDied: {text}"])
+
+
+def _kill_later(client, seconds, flag):
+    """A started timer that kills the client's kernel after ``seconds`` and sets ``flag``."""
+    def kill():
+        flag.set()
+        try:
+            os.kill(client.km.provisioner.pid, signal.SIGKILL)
+        except (AttributeError, ProcessLookupError, TypeError):
+            pass
+    timer = threading.Timer(seconds, kill)
+    timer.daemon = True
+    timer.start()
+    return timer
+
+
+def execute(path, out_path, folder, cell_timeout, env=None):
+    """Run the notebook at ``path`` with ``folder`` as working directory and write it,
+    executed, to ``out_path``; a ``Run``. ``env``: extra variables for the kernel."""
+    run = Run()
     while True:
-        nb = nbformat.read(sanitized_path, as_version=4)
+        nb = nbformat.read(path, as_version=4)
         client = NotebookClient(nb, timeout=cell_timeout, interrupt_on_timeout=True,
                                 allow_errors=True, kernel_name="python3",
-                                resources={"metadata": {"path": folder}})
-        index = None
+                                shutdown_kernel="immediate",
+                                resources={"metadata": {"path": str(folder)}})
+        run.interrupted.clear()
+        index, hung = None, threading.Event()
         try:
-            with client.setup_kernel(env={**os.environ, "NBGRADER_EXECUTION": "autograde"}):
+            # the kernel's own stdout and stderr (not the cells' outputs) are not wanted
+            with client.setup_kernel(env={**os.environ, "NBGRADER_EXECUTION": "autograde",
+                                          **(env or {})},
+                                     stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL):
                 for index, cell in enumerate(nb.cells):
                     if cell.cell_type != "code":
                         continue
-                    if index in killers:
-                        cell.outputs = [_killed_output(index)]
+                    if index in run.killed or index in run.hung:
+                        cell.outputs = [_failed_output(index, index in run.hung, cell_timeout)]
                         continue
-                    client.execute_cell(cell, index)
+                    timer = _kill_later(client, cell_timeout + GRACE, hung)
+                    start = time.monotonic()
+                    try:
+                        client.execute_cell(cell, index)
+                    finally:
+                        timer.cancel()
+                    if time.monotonic() - start >= cell_timeout:
+                        run.interrupted.append(index)
             break
         except DeadKernelError:
-            killers.append(index)
-            if len(killers) > MAX_RESTARTS:
+            (run.hung if hung.is_set() else run.killed).append(index)
+            if len(run.killed) + len(run.hung) > MAX_RESTARTS:
                 raise
     nbformat.write(nb, out_path)
-    return killers
-
-
-if __name__ == "__main__":
-    sanitized, out, folder, timeout = sys.argv[1:5]
-    print(json.dumps(execute(sanitized, out, folder, int(timeout))))
+    return run

@@ -39,7 +39,7 @@ def _student_id(text):
     return re.sub(r"[^\w.-]+", "_", text.strip(), flags=re.U).strip("_") or "без_имени"
 
 
-def _lesson_of(nb):
+def lesson_of(nb):
     """The lesson whose exercises this notebook holds (by nbgrader grade ids), or None."""
     ids = {c.get("metadata", {}).get("nbgrader", {}).get("grade_id")
            for c in nb.get("cells", []) if isinstance(c, dict)}
@@ -120,7 +120,7 @@ def _take_student(student, paths, lesson, course_dir, report):
         if problem:
             report.note(student, f"«{path.name}»: {problem}; файл не принят")
             continue
-        other = _lesson_of(nb)
+        other = lesson_of(nb)
         if other and other != lesson:
             report.note(student, f"«{path.name}» — ноутбук урока {other}, а не {lesson}; не принят")
             continue
