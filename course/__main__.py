@@ -4,8 +4,9 @@ import argparse
 import sys
 from pathlib import Path
 
-from course import autograde, build, intake, report, scan
+from course import autograde, build, intake, report, sandbox, scan
 from course.lessons import LESSONS, ROOT, existing
+from course.russian import plural
 
 
 def _lessons(names):
@@ -24,12 +25,11 @@ def cmd_build(args):
 def cmd_scan(args):
     flagged = 0
     for lesson in _lessons(args.lessons):
-        for path in sorted(Path(args.root).glob(f"submitted/*/{lesson}/*.ipynb")):
-            found = scan.scan_notebook(path)
+        for folder in sorted(Path(args.root).glob(f"submitted/*/{lesson}")):
+            found = scan.scan_folder(folder, lesson)
             if found:
                 flagged += 1
-                student = path.parent.parent.name
-                print(f"{student}, урок {lesson} ({path.name}): " + "; ".join(found) + ".")
+                print(f"{folder.parent.name}, урок {lesson}: " + "; ".join(found) + ".")
     print(f"Подозрительных работ: {flagged}.")
 
 
@@ -49,6 +49,10 @@ def cmd_autograde(args):
     lessons = _lessons(args.lessons)
     root = Path(args.root)
     total = sum(1 for lesson in lessons for p in root.glob(f"submitted/*/{lesson}") if p.is_dir())
+    if not sandbox.available():
+        print("Внимание: песочница bubblewrap недоступна (apt-get install bubblewrap), поэтому "
+              "код студентов выполняется без неё и может менять файлы вне своей папки.",
+              file=sys.stderr)
     with tqdm(total=total, desc="Оценивание", unit="работа") as bar:
         outcomes = autograde.autograde(root, lessons, jobs=args.jobs, memory_gb=args.memory_gb,
                                        cell_timeout=args.timeout,
@@ -63,11 +67,14 @@ def cmd_autograde(args):
 def cmd_report(args):
     data = report.write(args.root, args.out)
     out = Path(args.out)
-    print(f"Отчёт по {len(data['grades'])} студентам: {out / 'grades.csv'}, "
-          f"{out / 'exercises.csv'}, {out / 'mistakes.csv'}, {out / 'flagged.csv'}, "
+    students = plural(len(data["grades"]), "студенту", "студентам", "студентам")
+    print(f"Отчёт по {students}: {out / 'grades.csv'}, {out / 'exercises.csv'}, "
+          f"{out / 'mistakes.csv'}, {out / 'flagged.csv'}, {out / 'notes.csv'}, "
           f"{out / 'report.png'}.")
     for (lesson, text), count in data["mistakes"].most_common(5):
         print(f"  {lesson}: «{text}» — {count}")
+    for (student, lesson), notes in sorted(data["notes"].items()):
+        print(f"  {student}, урок {lesson}: " + "; ".join(notes) + ".")
     if data["flagged"]:
         print("Подозрительные работы: " + ", ".join(
             f"{student} ({lesson})" for student, lesson in sorted(data["flagged"])) + ".")

@@ -5,7 +5,8 @@
    autograde would, for all the lessons at once.
 2. ``jobs`` worker processes, started once and limited in memory, run the prepared notebooks
    (``course.execute``: nbclient, as nbgrader's own Execute), each in a private temporary
-   folder holding only the notebook and the lesson's helper files. A cell that kills the
+   folder holding only the notebook and the lesson's helper files, the kernel in
+   ``course.sandbox`` (where nothing else is writable) if bubblewrap is installed. A cell that kills the
    kernel gets an error output and the kernel restarts, so the death costs only the cells it
    hits; a cell that runs too long is interrupted, and killed if it ignores the interrupt.
 3. One ``nbgrader autograde "*" --no-execute`` in the real course records the executed
@@ -16,8 +17,10 @@ What happened to each submission (Russian notes) is also kept in ``autograde_not
 the course folder, for ``course.report``.
 """
 
+import copy
 import json
 import os
+import re
 import resource
 import shutil
 import tempfile
@@ -26,9 +29,10 @@ from dataclasses import dataclass, field
 from multiprocessing import get_context
 from pathlib import Path
 
+import matplotlib
 from nbgrader.api import Gradebook
 
-from course import execute, intake
+from course import execute, intake, sandbox
 from course.build import run_nbgrader
 from course.russian import plural
 
@@ -55,23 +59,80 @@ def _read(path):
     return nb if isinstance(nb, dict) and isinstance(nb.get("cells"), list) else None
 
 
-def _prepare(course, pairs, work):
-    """Step 1: the prepared notebooks, in <work>/stage/autograded/<student>/<lesson>."""
+def _marked(cells):
+    """{grade_id: cell} of the cells with nbgrader marks, in order."""
+    found = {}
+    for cell in cells:
+        meta = cell.get("metadata") if isinstance(cell, dict) else None
+        marks = meta.get("nbgrader") if isinstance(meta, dict) else None
+        if isinstance(marks, dict):
+            found.setdefault(marks.get("grade_id"), cell)
+    return found
+
+
+def _repaired(nb, release):
+    """``nb`` made gradable by nbgrader, and the ids of the cells put back.
+
+    Marks that are not the lesson's (cells of another lesson, marks without an id) are
+    dropped: they earn nothing, and nbgrader cannot grade a notebook with them. Deleted
+    nbgrader cells come back from ``release`` (the student version: a deleted answer is
+    the empty stub) after the cell that preceded them; nbgrader itself restores only test
+    cells, and fails when the cell before a deleted one is gone too."""
+    expected = _marked(release["cells"])
+    for grade_id, cell in _marked(nb["cells"]).items():
+        if grade_id not in expected:
+            del cell["metadata"]["nbgrader"]
+    present, restored, previous = _marked(nb["cells"]), [], None
+    for grade_id, cell in expected.items():
+        if grade_id not in present:
+            index = 0 if previous is None else next(
+                i for i, c in enumerate(nb["cells"]) if c is present[previous]) + 1
+            present[grade_id] = copy.deepcopy(cell)
+            nb["cells"].insert(index, present[grade_id])
+            restored.append(grade_id)
+        previous = grade_id
+    return nb, restored
+
+
+def _failures(stderr, pairs, done_dir):
+    """{(student, lesson): Russian reason} for the pairs nbgrader left out of ``done_dir``."""
+    failed = {}
+    lines = stderr.splitlines()
+    for student, lesson in pairs:
+        if (done_dir / student / lesson / f"{lesson}.ipynb").exists():
+            continue
+        marker = f"processing assignment '{lesson}' for student '{student}'"
+        end = next((i for i, line in enumerate(lines) if marker in line), len(lines))
+        errors = [line.strip() for line in lines[:end]
+                  if re.match(r"^\s*[\w.]+(Error|Exception)\b", line)]
+        failed[student, lesson] = errors[-1][:200] if errors else "причина не указана"
+    return failed
+
+
+def _prepare(course, readable, work):
+    """Step 1 for the {(student, lesson): notebook} ``readable``: the prepared notebooks in
+    <work>/stage/autograded/<student>/<lesson>, {pair: ids of restored cells} and {pair:
+    reason} for those nbgrader could not prepare."""
     stage = work / "stage"
     (stage / "submitted").mkdir(parents=True)
     shutil.copy(course / "nbgrader_config.py", stage / "nbgrader_config.py")
     shutil.copy(course / "gradebook.db", stage / "gradebook.db")
-    for lesson in sorted({lesson for _, lesson in pairs}):
+    lessons = sorted({lesson for _, lesson in readable})
+    releases = {lesson: json.loads((course / "release" / lesson / f"{lesson}.ipynb")
+                                   .read_text("utf-8")) for lesson in lessons}
+    for lesson in lessons:
         shutil.copytree(course / "source" / lesson, stage / "source" / lesson,
                         ignore=shutil.ignore_patterns("__pycache__", ".ipynb_checkpoints"))
-    for student, lesson in pairs:
-        shutil.copytree(course / "submitted" / student / lesson,
-                        stage / "submitted" / student / lesson, symlinks=True)
+    restored = {}
+    for (student, lesson), nb in readable.items():
+        folder = stage / "submitted" / student / lesson
+        shutil.copytree(course / "submitted" / student / lesson, folder, symlinks=True)
+        nb, restored[student, lesson] = _repaired(copy.deepcopy(nb), releases[lesson])
+        (folder / f"{lesson}.ipynb").write_text(json.dumps(nb), "utf-8")
     done = run_nbgrader(["autograde", "*", "--force", "--no-execute",
                          "--ClearOutput.enabled=True"], stage)
-    if done.returncode != 0:
-        raise RuntimeError(f"nbgrader could not prepare the submissions: {done.stderr[-3000:]}")
-    return stage / "autograded"
+    return (stage / "autograded", restored,
+            _failures(done.stderr, readable, stage / "autograded"))
 
 
 def _worker_start(memory_gb):
@@ -80,10 +141,12 @@ def _worker_start(memory_gb):
     resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
 
 
-def _run(prepared, executed, source, cell_timeout):
+def _run(prepared, executed, source, cell_timeout, sandboxed, fonts):
     """Step 2 for one notebook (in a worker): run it in a private folder that holds only the
-    notebook and the files of ``source`` (the lesson's helpers); a ``course.execute.Run``
-    and the names of the other files the submission brought, which were left out."""
+    notebook and the files of ``source`` (the lesson's helpers), in the sandbox if
+    ``sandboxed``; ``fonts``: matplotlib's font cache files to start from. A
+    ``course.execute.Run`` and the names of the other files the submission brought, which
+    were left out."""
     extra = sorted(str(p.relative_to(prepared.parent)) for p in prepared.parent.rglob("*")
                    if p.is_file() and p != prepared and p.name != "timestamp.txt"
                    and not (source / p.relative_to(prepared.parent)).is_file())
@@ -93,26 +156,39 @@ def _run(prepared, executed, source, cell_timeout):
         shutil.copytree(source, folder, ignore=shutil.ignore_patterns(
             "*.ipynb", "__pycache__", ".ipynb_checkpoints"))
         shutil.copy(prepared, folder / prepared.name)
-        run = execute.execute(folder / prepared.name, executed, folder, cell_timeout,
-                              env=KERNEL_ENV)
+        (private / "matplotlib").mkdir()
+        for font_cache in fonts:
+            shutil.copy(font_cache, private / "matplotlib")
+        env = {**KERNEL_ENV, "MPLCONFIGDIR": str(private / "matplotlib"),
+               "IPYTHONDIR": str(private / "ipython")}
+        run = execute.execute(folder / prepared.name, executed, folder, cell_timeout, env=env,
+                              sandbox=private if sandboxed else None)
         return run, extra
     finally:
         shutil.rmtree(private, ignore_errors=True)
 
 
-def _notes(run, extra, nb, lesson, cell_timeout):
+def _notes(run, extra, nb, lesson, cell_timeout, restored):
     """Russian notes on one executed submission."""
     notes = []
     other = intake.lesson_of(nb)
     if other and other != lesson:
         notes.append(f"сдан ноутбук урока {other}, а не {lesson}")
-    for cells, what in ((run.killed, "аварийно завершали ядро"),
-                        (run.hung, f"не остановились за {cell_timeout} с и были остановлены "
-                                   "вместе с ядром"),
-                        (run.interrupted, f"прерваны по пределу времени {cell_timeout} с")):
-        if cells:
-            numbers = ", ".join(str(i + 1) for i in cells)
-            notes.append(f"ячейки {numbers} {what}: они засчитаны как ошибочные, "
+    elif restored:
+        notes.append("удалённые ячейки задания восстановлены из версии для студентов: "
+                     + ", ".join(restored))
+    for cells, one, many in (
+            (run.killed, "аварийно завершила ядро", "аварийно завершали ядро"),
+            (run.hung, f"не остановилась за {cell_timeout} с и была остановлена вместе с ядром",
+             f"не остановились за {cell_timeout} с и были остановлены вместе с ядром"),
+            (run.interrupted, f"прервана по пределу времени {cell_timeout} с",
+             f"прерваны по пределу времени {cell_timeout} с")):
+        numbers = ", ".join(str(i + 1) for i in cells)
+        if len(cells) == 1:
+            notes.append(f"ячейка {numbers} {one}: она засчитана как ошибочная, "
+                         "остальные ячейки оценены")
+        elif cells:
+            notes.append(f"ячейки {numbers} {many}: они засчитаны как ошибочные, "
                          "остальные ячейки оценены")
     if extra:
         count = plural(len(extra), "лишний файл", "лишних файла", "лишних файлов")
@@ -145,27 +221,42 @@ def autograde(course, lessons, students=None, jobs=None, memory_gb=4.0, cell_tim
     with tempfile.TemporaryDirectory(prefix="course-grading-") as work:
         work = Path(work)
         if readable:
-            _execute_all(course, readable, outcomes, work, jobs, memory_gb, cell_timeout,
-                         progress)
+            unreadable += _execute_all(course, readable, outcomes, work, jobs, memory_gb,
+                                       cell_timeout, progress)
+            executed = [pair for pair in readable if pair not in unreadable]
             done = run_nbgrader(["autograde", "*", "--no-execute", "--force",
                                  f"--CourseDirectory.submitted_directory={work / 'executed'}"],
                                 course)
-            if done.returncode != 0:
-                raise RuntimeError(f"nbgrader autograde --no-execute failed:\n"
-                                   f"{done.stderr[-3000:]}")
+            for pair, reason in _failures(done.stderr, executed, course / "autograded").items():
+                outcomes[pair].notes.append(f"nbgrader не смог записать баллы ({reason}): "
+                                            "работа оценена в 0 баллов")
+                unreadable.append(pair)
     _record_zero(course, unreadable)
     _save_notes(course, outcomes.values())
     return [outcomes[pair] for pair in pairs]
 
 
 def _execute_all(course, readable, outcomes, work, jobs, memory_gb, cell_timeout, progress):
-    """Steps 1 and 2: the executed notebooks in <work>/executed/<student>/<lesson>."""
-    prepared = _prepare(course, list(readable), work)
+    """Steps 1 and 2: the executed notebooks in <work>/executed/<student>/<lesson>; the
+    pairs that could not be prepared, with notes saying why."""
+    prepared, restored, failed = _prepare(course, readable, work)
+    for pair, reason in failed.items():
+        other = intake.lesson_of(readable[pair])
+        if other and other != pair[1]:
+            outcomes[pair].notes.append(f"сдан ноутбук урока {other}, а не {pair[1]}")
+        outcomes[pair].notes.append(f"nbgrader не смог обработать ноутбук ({reason}): работа "
+                                    "оценена в 0 баллов")
+        if progress:
+            progress(outcomes[pair])
+    sandboxed = sandbox.available()
+    fonts = sorted(Path(matplotlib.get_cachedir()).glob("fontlist-*.json"))
     with ProcessPoolExecutor(max_workers=jobs or os.cpu_count() or 1,
                              mp_context=get_context("spawn"), initializer=_worker_start,
                              initargs=(memory_gb,)) as pool:
         futures = {}
         for student, lesson in readable:
+            if (student, lesson) in failed:
+                continue
             executed = work / "executed" / student / lesson
             executed.mkdir(parents=True)
             timestamp = course / "submitted" / student / lesson / "timestamp.txt"
@@ -173,15 +264,17 @@ def _execute_all(course, readable, outcomes, work, jobs, memory_gb, cell_timeout
                 shutil.copy(timestamp, executed / "timestamp.txt")
             future = pool.submit(_run, prepared / student / lesson / f"{lesson}.ipynb",
                                  executed / f"{lesson}.ipynb", course / "source" / lesson,
-                                 cell_timeout)
+                                 cell_timeout, sandboxed, fonts)
             futures[future] = (student, lesson)
         for future in as_completed(futures):
             student, lesson = futures[future]
             run, extra = future.result()
             outcome = outcomes[student, lesson]
-            outcome.notes += _notes(run, extra, readable[student, lesson], lesson, cell_timeout)
+            outcome.notes += _notes(run, extra, readable[student, lesson], lesson, cell_timeout,
+                                    restored[student, lesson])
             if progress:
                 progress(outcome)
+    return list(failed)
 
 
 def _record_zero(course, pairs):

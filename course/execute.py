@@ -17,7 +17,10 @@ from dataclasses import dataclass, field
 
 import nbformat
 from nbclient import NotebookClient
+from traitlets.config import Config
 from nbclient.exceptions import DeadKernelError
+
+from course.sandbox import SandboxedKernelManager
 
 MAX_RESTARTS = 10
 GRACE = 10  # seconds a kernel gets to answer an interrupt before it is killed
@@ -54,9 +57,11 @@ def _kill_later(client, seconds, flag):
     return timer
 
 
-def execute(path, out_path, folder, cell_timeout, env=None):
+def execute(path, out_path, folder, cell_timeout, env=None, sandbox=None):
     """Run the notebook at ``path`` with ``folder`` as working directory and write it,
-    executed, to ``out_path``; a ``Run``. ``env``: extra variables for the kernel."""
+    executed, to ``out_path``; a ``Run``. ``env``: extra variables for the kernel;
+    ``sandbox``: if given, the kernel runs in ``course.sandbox`` with only this folder (which
+    holds ``folder``) writable."""
     run = Run()
     while True:
         nb = nbformat.read(path, as_version=4)
@@ -64,6 +69,9 @@ def execute(path, out_path, folder, cell_timeout, env=None):
                                 allow_errors=True, kernel_name="python3",
                                 shutdown_kernel="immediate",
                                 resources={"metadata": {"path": str(folder)}})
+        if sandbox:
+            client.kernel_manager_class = SandboxedKernelManager
+            client.config = Config({"SandboxedKernelManager": {"writable": str(sandbox)}})
         run.interrupted.clear()
         index, hung = None, threading.Event()
         try:

@@ -1,8 +1,11 @@
 """The class report: grades per student, pass rate per exercise, the most common diagnosed
-mistakes and the submissions the code scan flags — as CSV files and a PNG of plots.
+mistakes, the submissions the code scan flags and what went wrong while grading — as CSV
+files and a PNG of plots.
 
 Scores come from nbgrader's gradebook; mistakes from the hidden checks' messages
-(«Вероятная ошибка: …») in the autograded notebooks; flags from ``course.scan``.
+(«Вероятная ошибка: …») in the autograded notebooks; flags from ``course.scan``; what
+happened to a submission during grading (a kernel death, a broken file) from the notes that
+``course.autograde`` keeps.
 """
 
 import csv
@@ -15,7 +18,8 @@ import nbformat
 from nbgrader.api import Gradebook
 
 from course.lessons import LESSONS, exercises
-from course.scan import scan_notebook
+from course.autograde import load_notes
+from course.scan import scan_folder
 
 MISTAKE = re.compile(r"Вероятная ошибка: (.+?)\.?$", re.M)
 
@@ -59,16 +63,17 @@ def gather(course):
                     for text in MISTAKE.findall(out.get("evalue", "")):
                         mistakes[(lesson, text)] += 1
     flagged = {}
-    for path in sorted(course.glob("submitted/*/*/*.ipynb")):
-        found = scan_notebook(path)
-        if found:
-            flagged[(path.parent.parent.name, path.parent.name)] = found
+    for folder in sorted(course.glob("submitted/*/*")):
+        if folder.is_dir() and folder.name in LESSONS:
+            found = scan_folder(folder, folder.name)
+            if found:
+                flagged[(folder.parent.name, folder.name)] = found
     return {"lessons": lessons, "grades": grades, "mistakes": mistakes, "flagged": flagged,
-            "max_points": exercise_points}
+            "notes": load_notes(course), "max_points": exercise_points}
 
 
 def write(course, out_dir):
-    """Write grades.csv, exercises.csv, mistakes.csv, flagged.csv and report.png."""
+    """Write grades.csv, exercises.csv, mistakes.csv, flagged.csv, notes.csv and report.png."""
     data = gather(course)
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
@@ -97,6 +102,11 @@ def write(course, out_dir):
         writer.writerow(["студент", "урок", "что найдено"])
         for (student, lesson), found in sorted(data["flagged"].items()):
             writer.writerow([student, lesson, "; ".join(found)])
+    with open(out / "notes.csv", "w", newline="", encoding="utf-8") as f:
+        writer = csv.writer(f)
+        writer.writerow(["студент", "урок", "что произошло при оценивании"])
+        for (student, lesson), notes in sorted(data["notes"].items()):
+            writer.writerow([student, lesson, "; ".join(notes)])
     _plot(data, rates, out / "report.png")
     return data
 

@@ -1,13 +1,18 @@
-"""Scan of a submitted notebook's code, outside the kernel, for attempts to fool the checks.
+"""Scan of a submission, outside the kernel, for attempts to fool the checks.
 
-Each finding is a Russian sentence for the instructor's report. Cells that autograde
-overwrites from the gradebook (the test cells) are skipped; every other code cell is parsed
-(IPython magics and shell lines are blanked first) and walked.
+Each finding is a Russian sentence for the instructor's report. In the notebook, cells that
+autograde overwrites from the gradebook (the test cells) are skipped; every other code cell
+is parsed (IPython magics and shell lines are blanked first) and walked. Beside the notebook,
+Python files that the lesson's kit does not ship, or ships with other contents (a fake
+``course`` package, a patched helper), are named.
 """
 
 import ast
 import json
 import re
+from pathlib import Path
+
+from course.lessons import KIT, KIT_FILES
 
 MODULE_ALIASES = {"np": "numpy", "numpy": "numpy", "builtins": "builtins", "sys": "sys",
                   "__builtins__": "builtins", "math": "math"}
@@ -134,4 +139,24 @@ def scan_notebook(path):
             for item in scan_source(source):
                 if item not in found:
                     found.append(item)
+    return found
+
+
+PYTHON_FILES = (".py", ".pyc", ".pth", ".so")
+
+
+def scan_folder(folder, lesson):
+    """Findings for a submission folder ``submitted/<student>/<lesson>``: its notebook's code
+    and the Python files beside it that are not the lesson's kit as shipped."""
+    folder = Path(folder)
+    found = scan_notebook(folder / f"{lesson}.ipynb")
+    kit = {f"optkit/{name}": KIT / name for name in KIT_FILES[lesson]}
+    for path in sorted(folder.rglob("*")):
+        name = path.relative_to(folder).as_posix()
+        if path.suffix not in PYTHON_FILES or not path.is_file() or "__pycache__" in name:
+            continue
+        if name not in kit:
+            found.append(f"рядом с работой лежит файл Python {name}")
+        elif path.read_bytes() != kit[name].read_bytes():
+            found.append(f"изменён файл курса {name}")
     return found

@@ -1,68 +1,156 @@
 """python -m course autograde: bad submissions cost only what they break, nothing leaks
-between students, and the scores are nbgrader's own."""
+between students, and the scores are nbgrader's own.
+
+One batch grades a submission of every kind the issue names; each test then checks one
+promise about it. Student code in this batch that attacks files runs only if the sandbox
+(bubblewrap) is there; under CI the sandbox is required.
+"""
+
+import csv
+import hashlib
+import os
 
 import nbformat
 import pytest
 from nbgrader.api import Gradebook
 
 from conftest import copy_course, fill_solutions, nbgrader_meta, read_nb, run_nbgrader
-from course import report
-from course.autograde import autograde
+from course import report, sandbox
+from course.autograde import autograde, load_notes
 from course.lessons import notebook
 
 pytestmark = pytest.mark.notebooks
 LESSON = "01_sgd"
+CELL_TIMEOUT = 20
+WRONG_SGD = "def sgd_update(w, grad, lr):\n    return w + lr * grad\n"
+# A fake course package beside the notebook: every check passes, whatever the answer.
+FAKE_GRADING = "def check(name, func):\n    print(name, 'верно')\n"
+
+
+def _in_ci():
+    return os.environ.get("CI", "").lower() not in ("", "0", "false")
 
 
 def _with_cell(nb, code, after_grade_id=None):
     """A copy of ``nb`` with a code cell ``code`` added (after a given cell, else at the end)."""
     nb = nbformat.from_dict(nb)
-    cell = nbformat.v4.new_code_cell(code)
     index = len(nb.cells)
     for i, c in enumerate(nb.cells):
         if after_grade_id and nbgrader_meta(c).get("grade_id") == after_grade_id:
             index = i + 1
-    nb.cells.insert(index, cell)
+    nb.cells.insert(index, nbformat.v4.new_code_cell(code))
     return nb
 
 
-def _replace(nb, grade_id, code):
+def _replace(nb, grade_id_prefix, code):
+    """A copy of ``nb`` whose cells with grade ids starting with the prefix hold ``code``."""
     nb = nbformat.from_dict(nb)
     for cell in nb.cells:
-        if nbgrader_meta(cell).get("grade_id") == grade_id:
+        if nbgrader_meta(cell).get("grade_id", "").startswith(grade_id_prefix):
             cell.source = code
     return nb
 
 
-@pytest.fixture(scope="module")
-def graded(tmp_path_factory):
-    course = copy_course(tmp_path_factory.mktemp("course"))
-    assert run_nbgrader(["generate_assignment", LESSON, "--force"], course).returncode == 0
-    release = read_nb(course / "release" / LESSON / f"{LESSON}.ipynb")
-    perfect = fill_solutions(release, read_nb(notebook(LESSON, "source")))
+def _is_test(cell):
+    meta = nbgrader_meta(cell)
+    return meta.get("grade") and not meta.get("solution")
+
+
+def _tests_moved_to_the_end(nb):
+    nb = nbformat.from_dict(nb)
+    tests = [c for c in nb.cells if _is_test(c)]
+    nb.cells = [c for c in nb.cells if not _is_test(c)] + tests[::-1]
+    return nb
+
+
+def _tree_hash(root):
+    h = hashlib.sha256()
+    for p in sorted(root.rglob("*")):
+        if p.is_file():
+            h.update(str(p.relative_to(root)).encode() + p.read_bytes())
+    return h.hexdigest()
+
+
+def _points(exclude=None):
+    source = read_nb(notebook(LESSON, "source"))
+    return sum(nbgrader_meta(c)["points"] for c in source.cells if _is_test(c)
+               and not (exclude and nbgrader_meta(c)["grade_id"].startswith(f"test_{exclude}")))
+
+
+def _submissions(course, release, perfect):
+    other = read_nb(course / "release" / "02_nesterov" / "02_nesterov.ipynb")
     submissions = {
         "perfect": perfect,
         "blank": release,
-        "wrong": _replace(perfect, "sgd_update",
-                          "def sgd_update(w, grad, lr):\n    return w + lr * grad\n"),
+        "wrong": _replace(perfect, "sgd_update", WRONG_SGD),
         # a stray cell kills the kernel: it costs nothing else
         "killer": _with_cell(perfect, "import os\nos._exit(1)", after_grade_id="forward"),
+        "segfault": _with_cell(perfect, "import ctypes\nctypes.string_at(0)",
+                               after_grade_id="forward"),
         # sgd_update kills the kernel when called: only the cells that call it are lost
         "suicidal": _replace(perfect, "sgd_update",
                              "def sgd_update(w, grad, lr):\n    import os\n    os._exit(1)\n"),
+        "looper": _with_cell(perfect, "while True:\n    pass", after_grade_id="forward"),
+        "stubborn": _with_cell(perfect, "import signal\nsignal.signal(signal.SIGINT, "
+                               "signal.SIG_IGN)\nwhile True:\n    pass",
+                               after_grade_id="forward"),
         "hog": _with_cell(perfect, "hog = bytearray(64 * 2 ** 30)"),
-        "vandal": _with_cell(perfect, "open('../../../../gradebook.db', 'w').write('x')"),
         "chatty": _with_cell(perfect, "print('x' * 10_000_000)"),
+        "foreign": other,
+        # test cells edited to pass, deleted, or moved: nbgrader restores them
+        "edited": _replace(_replace(perfect, "sgd_update", WRONG_SGD), "test_sgd_update", "pass"),
+        "deleted": nbformat.from_dict({**perfect, "cells": [
+            c for c in perfect.cells if not _is_test(c)]}),
+        "reordered": _tests_moved_to_the_end(perfect),
+        # an answer deleted with its tests costs that exercise only
+        "cut": nbformat.from_dict({**perfect, "cells": [
+            c for c in perfect.cells
+            if "minibatch_indices" not in nbgrader_meta(c).get("grade_id", "")]}),
+        "faker": _replace(perfect, "sgd_update", WRONG_SGD),
     }
-    for student, nb in submissions.items():
+    if sandbox.available():
+        # Unsandboxed, these would really reach the files of the course and the grader.
+        target = course.resolve()
+        submissions["vandal"] = _with_cell(perfect, (
+            "import glob, shutil\n"
+            "attacks = [\n"
+            f"    lambda: open({str(target / 'gradebook.db')!r}, 'w').write('x'),\n"
+            f"    lambda: shutil.rmtree({str(target / 'submitted' / 'perfect')!r}),\n"
+            "    lambda: open('../../../../gradebook.db', 'w').write('x'),\n"
+            "] + [lambda path=path: shutil.rmtree(path) for path in glob.glob('/tmp/*')]\n"
+            "for attack in attacks:\n"
+            "    try:\n"
+            "        attack()\n"
+            "    except OSError:\n"
+            "        pass\n"))
+    return submissions
+
+
+@pytest.fixture(scope="module")
+def graded(tmp_path_factory):
+    if _in_ci():
+        assert sandbox.available(), "bubblewrap (bwrap) is required in CI"
+    course = copy_course(tmp_path_factory.mktemp("course"))
+    for lesson in (LESSON, "02_nesterov"):
+        assert run_nbgrader(["generate_assignment", lesson, "--force"], course).returncode == 0
+    release = read_nb(course / "release" / LESSON / f"{LESSON}.ipynb")
+    perfect = fill_solutions(release, read_nb(notebook(LESSON, "source")))
+    for student, nb in _submissions(course, release, perfect).items():
         folder = course / "submitted" / student / LESSON
         folder.mkdir(parents=True)
         nbformat.write(nb, str(folder / f"{LESSON}.ipynb"))
-    broken = course / "submitted" / "broken" / LESSON
-    broken.mkdir(parents=True)
-    (broken / f"{LESSON}.ipynb").write_text("{ это не JSON")
-    outcomes = {o.student: o for o in autograde(course, LESSON, jobs=2, memory_gb=4)}
-    return course, outcomes
+    fake = course / "submitted" / "faker" / LESSON / "course"
+    fake.mkdir()
+    (fake / "__init__.py").write_text("")
+    (fake / "grading.py").write_text(FAKE_GRADING)
+    for student, text in (("broken", "{ это не JSON"), ("empty", "")):
+        folder = course / "submitted" / student / LESSON
+        folder.mkdir(parents=True)
+        (folder / f"{LESSON}.ipynb").write_text(text)
+    before = _tree_hash(course / "submitted")
+    outcomes = {o.student: o for o in autograde(course, [LESSON], jobs=2, memory_gb=4,
+                                                 cell_timeout=CELL_TIMEOUT)}
+    return course, outcomes, before
 
 
 def _score(course, student):
@@ -70,41 +158,63 @@ def _score(course, student):
         return gb.find_submission(LESSON, student).score
 
 
-def _points(exclude=None):
-    source = read_nb(notebook(LESSON, "source"))
-    return sum(nbgrader_meta(c)["points"] for c in source.cells
-               if nbgrader_meta(c).get("grade") and not nbgrader_meta(c).get("solution")
-               and not (exclude and nbgrader_meta(c)["grade_id"].startswith(f"test_{exclude}")))
-
-
 def test_every_student_gets_exactly_the_points_earned(graded):
-    course, _ = graded
-    full = _points()
-    assert {s: _score(course, s) for s in
-            ["perfect", "blank", "hog", "vandal", "chatty", "broken", "killer", "suicidal"]} == {
-        "perfect": full, "blank": 0, "hog": full, "vandal": full, "chatty": full,
-        "broken": 0, "killer": full, "suicidal": _points(exclude="sgd_update")}
+    course, outcomes, _ = graded
+    full, without_sgd = _points(), _points(exclude="sgd_update")
+    expected = {"perfect": full, "blank": 0, "wrong": without_sgd, "killer": full,
+                "segfault": full, "suicidal": without_sgd, "looper": full, "stubborn": full,
+                "hog": full, "chatty": full, "foreign": 0, "edited": without_sgd,
+                "deleted": full, "reordered": full, "faker": without_sgd, "broken": 0,
+                "cut": _points(exclude="minibatch_indices"),
+                "empty": 0}
+    if "vandal" in outcomes:
+        expected["vandal"] = full
+    assert {s: _score(course, s) for s in outcomes} == expected
 
 
-def test_a_kernel_death_is_reported_in_russian(graded):
-    _, outcomes = graded
-    assert any("ядро аварийно завершалось" in n for n in outcomes["killer"].notes)
-    assert any("ядро аварийно завершалось" in n for n in outcomes["suicidal"].notes)
-    assert any("повреждён" in n for n in outcomes["broken"].notes)
+def _notes(outcomes, student):
+    return " ".join(outcomes[student].notes)
 
 
-def test_the_class_report_lists_scores_mistakes_and_flags(graded, tmp_path):
-    course, _ = graded
+def test_what_happened_is_said_in_russian(graded):
+    course, outcomes, _ = graded
+    for student in ("killer", "segfault", "suicidal"):
+        assert "аварийно заверш" in _notes(outcomes, student)
+    assert "аварийно завершали ядро: они засчитаны" in _notes(outcomes, "suicidal")
+    assert f"прервана по пределу времени {CELL_TIMEOUT} с: она засчитана как ошибочная" in _notes(
+        outcomes, "looper")
+    assert "не остановилась" in _notes(outcomes, "stubborn")
+    assert "сдан ноутбук урока 02_nesterov" in _notes(outcomes, "foreign")
+    assert "course/grading.py" in _notes(outcomes, "faker")
+    for student in ("broken", "empty"):
+        assert "повреждён" in _notes(outcomes, student)
+    assert "восстановлены из версии для студентов: test_" in _notes(outcomes, "deleted")
+    assert "minibatch_indices, test_minibatch_indices" in _notes(outcomes, "cut")
+    assert outcomes["perfect"].notes == [] and outcomes["reordered"].notes == []
+    assert load_notes(course)[("stubborn", LESSON)] == outcomes["stubborn"].notes
+
+
+def test_no_student_changes_any_file_but_their_own_output(graded):
+    course, outcomes, before = graded
+    if _in_ci():
+        assert "vandal" in outcomes
+    assert _tree_hash(course / "submitted") == before
+    assert (course / "gradebook.db").read_bytes()[:15] == b"SQLite format 3"
+    assert (course / "autograded" / "perfect" / LESSON / f"{LESSON}.ipynb").exists()
+
+
+def test_the_class_report_lists_scores_mistakes_flags_and_notes(graded, tmp_path):
+    course, _, _ = graded
     data = report.write(course, tmp_path)
     assert data["grades"]["perfect"][LESSON] == _points()
     assert data["grades"]["wrong"][f"{LESSON}:sgd_update"] == 0
-    assert data["mistakes"][(LESSON, "шаг сделан вдоль градиента (w + η·g), а не против него")] == 1
-    assert ("vandal", LESSON) in data["flagged"] and ("perfect", LESSON) not in data["flagged"]
+    assert data["mistakes"][(LESSON, "шаг сделан вдоль градиента (w + η·g), а не против него")] >= 3
+    assert "рядом с работой лежит файл Python course/grading.py" in data["flagged"][
+        ("faker", LESSON)]
+    assert ("perfect", LESSON) not in data["flagged"]
     rows = (tmp_path / "grades.csv").read_text("utf-8").splitlines()
-    assert rows[0].startswith("студент,01_sgd,01_sgd:forward")
+    assert rows[0].startswith("студент,01_sgd,02_nesterov,01_sgd:forward")
+    with open(tmp_path / "notes.csv", encoding="utf-8") as f:
+        notes = {(row[0], row[1]): row[2] for row in csv.reader(f)}
+    assert notes[("stubborn", LESSON)].startswith("ячейка ") and ("perfect", LESSON) not in notes
     assert (tmp_path / "report.png").stat().st_size > 10_000
-
-
-def test_the_real_gradebook_is_out_of_the_students_reach(graded):
-    course, _ = graded
-    assert (course / "gradebook.db").read_bytes()[:15] == b"SQLite format 3"

@@ -1,10 +1,12 @@
 """The code scan outside the kernel flags tampering and leaves honest code alone."""
 
 import json
+import shutil
 
 import pytest
 
-from course.scan import scan_notebook, scan_source
+from course.lessons import ROOT
+from course.scan import scan_folder, scan_notebook, scan_source
 
 
 @pytest.mark.parametrize("code,finding", [
@@ -48,3 +50,16 @@ def test_a_notebook_is_scanned_except_its_test_cells(tmp_path):
     path = tmp_path / "nb.ipynb"
     path.write_text(json.dumps(nb), encoding="utf-8")
     assert scan_notebook(path) == ["импортирует пакет преподавателя course"]
+
+
+def test_python_files_beside_the_notebook_are_flagged_unless_they_are_the_kit(tmp_path):
+    folder = tmp_path / "01_sgd"
+    shutil.copytree(ROOT / "release" / "01_sgd", folder)
+    assert scan_folder(folder, "01_sgd") == []
+    (folder / "course").mkdir()
+    (folder / "course" / "grading.py").write_text("def check(name, func):\n    pass\n")
+    (folder / "optkit" / "checks.py").write_text("def check_close(*args):\n    pass\n")
+    (folder / "notes.txt").write_text("черновик")
+    assert scan_folder(folder, "01_sgd") == [
+        "рядом с работой лежит файл Python course/grading.py",
+        "изменён файл курса optkit/checks.py"]
