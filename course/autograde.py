@@ -1,29 +1,33 @@
 """Autograde lessons for every student, in parallel and safely, on top of nbgrader.
 
-1. nbgrader prepares: one ``nbgrader autograde "*" --no-execute`` (outputs cleared) in a
-   staging copy of the course restores every test cell from the gradebook, as plain
-   autograde would, for all the lessons at once.
-2. ``jobs`` worker processes, started once and limited in memory, run the prepared notebooks
-   (``course.execute``: nbclient, as nbgrader's own Execute), each in a private temporary
-   folder holding only the notebook and the lesson's helper files, the kernel in
-   ``course.sandbox`` (where nothing else is writable) if bubblewrap is installed. A cell that kills the
-   kernel gets an error output and the kernel restarts, so the death costs only the cells it
-   hits; a cell that runs too long is interrupted, and killed if it ignores the interrupt.
-3. One ``nbgrader autograde "*" --no-execute`` in the real course records the executed
-   notebooks: nbgrader computes every score. A file that cannot be read gets 0 through
-   nbgrader's API.
+1. nbgrader prepares: one ``nbgrader autograde "*" --no-execute`` (outputs cleared; run in
+   this process) in a staging copy of the course restores every test cell from the
+   gradebook, as plain autograde would, for all the lessons at once.
+2. ``jobs`` worker processes, started once and limited in memory, run the prepared
+   notebooks (``course.execute``: nbclient, as nbgrader's own Execute), each in a private
+   temporary folder holding only the notebook and the lesson's helper files, the kernel in
+   ``course.sandbox`` (where nothing else is writable) if bubblewrap is installed. A cell
+   that kills the kernel gets an error output and the kernel restarts, so the death costs
+   only the cells it hits; a cell that runs too long is interrupted, and killed if it
+   ignores the interrupt.
+3. One ``nbgrader autograde "*" --no-execute`` (in this process) in the real course records
+   the executed notebooks: nbgrader computes every score. A file that cannot be read gets
+   0 through nbgrader's API.
 
 What happened to each submission (Russian notes) is also kept in ``autograde_notes.json`` in
 the course folder, for ``course.report``.
 """
 
 import copy
+import io
 import json
+import logging
 import os
 import re
 import resource
 import shutil
 import tempfile
+import warnings
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from multiprocessing import get_context
@@ -33,10 +37,12 @@ import matplotlib
 from nbgrader.api import Gradebook
 
 from course import execute, intake, sandbox
-from course.build import run_nbgrader
 from course.russian import plural
 
 NOTES_FILE = "autograde_notes.json"
+# What nbgrader's exchange puts beside a submission; nbgrader needs them when it records the
+# grades (the submission time) and releases feedback (the secret that names the student's copy).
+NBGRADER_FILES = ("timestamp.txt", "submission_secret.txt")
 # Kernels of parallel jobs share the cores: one BLAS thread each avoids oversubscription.
 KERNEL_ENV = {"OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
 
@@ -109,6 +115,34 @@ def _failures(stderr, pairs, done_dir):
     return failed
 
 
+def _nbgrader_autograde(root, args):
+    """``nbgrader autograde "*" --no-execute --force *args`` in the course at ``root``, run in
+    this process, where nbgrader is already imported (a fresh ``nbgrader`` process spends
+    two seconds starting). Only the course's nbgrader_config.py is read. The log, whose
+    errors ``_failures`` reads, is kept from the terminal and returned."""
+    from nbgrader.apps.autogradeapp import AutogradeApp
+
+    app = AutogradeApp()
+    app.load_cwd_config = False
+    log = io.StringIO()
+    handler = logging.StreamHandler(log)
+    with warnings.catch_warnings():  # SQLAlchemy's warnings about nbgrader's own queries
+        warnings.simplefilter("ignore")
+        try:
+            app.initialize(["*", "--no-execute", "--force", "--log-level=WARN", *args],
+                           root=str(root))
+            for old in list(app.log.handlers):
+                app.log.removeHandler(old)
+            app.log.addHandler(handler)
+            app.start()
+        except SystemExit:  # nbgrader exits when a submission failed; _failures names it
+            pass
+        finally:
+            app.log.removeHandler(handler)
+            app.clear_instance()
+    return log.getvalue()
+
+
 def _prepare(course, readable, work):
     """Step 1 for the {(student, lesson): notebook} ``readable``: the prepared notebooks in
     <work>/stage/autograded/<student>/<lesson>, {pair: ids of restored cells} and {pair:
@@ -129,10 +163,8 @@ def _prepare(course, readable, work):
         shutil.copytree(course / "submitted" / student / lesson, folder, symlinks=True)
         nb, restored[student, lesson] = _repaired(copy.deepcopy(nb), releases[lesson])
         (folder / f"{lesson}.ipynb").write_text(json.dumps(nb), "utf-8")
-    done = run_nbgrader(["autograde", "*", "--force", "--no-execute",
-                         "--ClearOutput.enabled=True"], stage)
-    return (stage / "autograded", restored,
-            _failures(done.stderr, readable, stage / "autograded"))
+    log = _nbgrader_autograde(stage, ["--ClearOutput.enabled=True"])
+    return stage / "autograded", restored, _failures(log, readable, stage / "autograded")
 
 
 def _worker_start(memory_gb):
@@ -148,7 +180,7 @@ def _run(prepared, executed, source, cell_timeout, sandboxed, fonts):
     ``course.execute.Run`` and the names of the other files the submission brought, which
     were left out."""
     extra = sorted(str(p.relative_to(prepared.parent)) for p in prepared.parent.rglob("*")
-                   if p.is_file() and p != prepared and p.name != "timestamp.txt"
+                   if p.is_file() and p != prepared and p.name not in NBGRADER_FILES
                    and not (source / p.relative_to(prepared.parent)).is_file())
     private = Path(tempfile.mkdtemp(prefix="course-run-"))
     try:
@@ -224,10 +256,9 @@ def autograde(course, lessons, students=None, jobs=None, memory_gb=4.0, cell_tim
             unreadable += _execute_all(course, readable, outcomes, work, jobs, memory_gb,
                                        cell_timeout, progress)
             executed = [pair for pair in readable if pair not in unreadable]
-            done = run_nbgrader(["autograde", "*", "--no-execute", "--force",
-                                 f"--CourseDirectory.submitted_directory={work / 'executed'}"],
-                                course)
-            for pair, reason in _failures(done.stderr, executed, course / "autograded").items():
+            log = _nbgrader_autograde(
+                course, [f"--CourseDirectory.submitted_directory={work / 'executed'}"])
+            for pair, reason in _failures(log, executed, course / "autograded").items():
                 outcomes[pair].notes.append(f"nbgrader не смог записать баллы ({reason}): "
                                             "работа оценена в 0 баллов")
                 unreadable.append(pair)
@@ -259,9 +290,10 @@ def _execute_all(course, readable, outcomes, work, jobs, memory_gb, cell_timeout
                 continue
             executed = work / "executed" / student / lesson
             executed.mkdir(parents=True)
-            timestamp = course / "submitted" / student / lesson / "timestamp.txt"
-            if timestamp.exists():
-                shutil.copy(timestamp, executed / "timestamp.txt")
+            for name in NBGRADER_FILES:
+                path = course / "submitted" / student / lesson / name
+                if path.is_file():
+                    shutil.copy(path, executed / name)
             future = pool.submit(_run, prepared / student / lesson / f"{lesson}.ipynb",
                                  executed / f"{lesson}.ipynb", course / "source" / lesson,
                                  cell_timeout, sandboxed, fonts)
