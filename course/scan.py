@@ -128,7 +128,7 @@ def scan_source(source):
 def scan_notebook(path):
     """Findings for a submitted notebook file (its non-test code cells)."""
     try:
-        cells = json.loads(open(path, encoding="utf-8").read()).get("cells", [])
+        cells = json.loads(Path(path).read_text("utf-8")).get("cells", [])
     except (OSError, UnicodeDecodeError, json.JSONDecodeError, AttributeError):
         return []  # an unreadable file holds no code to run; autograde reports it
     found = []
