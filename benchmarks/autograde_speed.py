@@ -2,8 +2,9 @@
 
 Grades the same synthetic submissions (mixed lessons; perfect, wrong and blank students) in
 two fresh copies of the course, once with plain nbgrader (one lesson after another, serial),
-once with course.autograde (all lessons in one call, --jobs: the cores); prints seconds per notebook, the
-ratio, and whether both gave the same scores. Run: .venv/bin/python benchmarks/autograde_speed.py [N]
+once with course.autograde (all lessons in one call, --jobs: the cores); prints seconds per
+notebook, the ratio, and whether both gave the same scores.
+Run: .venv/bin/python benchmarks/autograde_speed.py [N]
 """
 
 import os

@@ -1,6 +1,7 @@
 """Command line of the course: ``python -m course <command>`` (messages in Russian)."""
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
@@ -49,14 +50,20 @@ def cmd_autograde(args):
     lessons = _lessons(args.lessons)
     root = Path(args.root)
     total = sum(1 for lesson in lessons for p in root.glob(f"submitted/*/{lesson}") if p.is_dir())
+    if not total:
+        raise SystemExit(f"В {root / 'submitted'} нет работ по урокам {', '.join(lessons)}: "
+                         "примите их (python -m course intake или nbgrader collect).")
     if not sandbox.available():
         print("Внимание: песочница bubblewrap недоступна (apt-get install bubblewrap), поэтому "
               "код студентов выполняется без неё и может менять файлы вне своей папки.",
               file=sys.stderr)
-    with tqdm(total=total, desc="Оценивание", unit="работа") as bar:
-        outcomes = autograde.autograde(root, lessons, jobs=args.jobs, memory_gb=args.memory_gb,
-                                       cell_timeout=args.timeout,
-                                       progress=lambda outcome: bar.update())
+    try:
+        with tqdm(total=total, desc="Оценивание", unit="работа") as bar:
+            outcomes = autograde.autograde(root, lessons, jobs=args.jobs,
+                                           memory_gb=args.memory_gb, cell_timeout=args.timeout,
+                                           progress=lambda outcome: bar.update())
+    except autograde.NotGenerated as error:
+        raise SystemExit(str(error)) from None
     for outcome in outcomes:
         if outcome.notes:
             print(f"{outcome.student}, урок {outcome.lesson}: " + "; ".join(outcome.notes) + ".")
@@ -65,6 +72,9 @@ def cmd_autograde(args):
 
 
 def cmd_report(args):
+    if not (Path(args.root) / "gradebook.db").is_file():
+        raise SystemExit(f"В {args.root} нет gradebook.db: оценок ещё нет "
+                         "(python -m course build, затем autograde).")
     data = report.write(args.root, args.out)
     out = Path(args.out)
     students = plural(len(data["grades"]), "студенту", "студентам", "студентам")
@@ -110,6 +120,9 @@ def main(argv=None):
     p.add_argument("--out", default=str(ROOT / "reports"), help="куда сохранить отчёт")
     p.set_defaults(func=cmd_report)
     args = parser.parse_args(argv)
+    # nbgrader runs its helper programs (alembic) by name: this environment's first
+    os.environ["PATH"] = os.pathsep.join([os.path.dirname(sys.executable),
+                                          os.environ.get("PATH", "")])
     args.func(args)
 
 

@@ -21,7 +21,6 @@ the course folder, for ``course.report``.
 import copy
 import io
 import json
-import logging
 import os
 import re
 import resource
@@ -125,20 +124,18 @@ def _nbgrader_autograde(root, args):
     app = AutogradeApp()
     app.load_cwd_config = False
     log = io.StringIO()
-    handler = logging.StreamHandler(log)
+    # traitlets rebuilds the app's logging whenever the log level is set (in initialize too),
+    # so the log goes to ``log`` through the logging config, not by swapping handlers.
+    app.logging_config = {"handlers": {"console": {"stream": log}}}
     with warnings.catch_warnings():  # SQLAlchemy's warnings about nbgrader's own queries
         warnings.simplefilter("ignore")
         try:
             app.initialize(["*", "--no-execute", "--force", "--log-level=WARN", *args],
                            root=str(root))
-            for old in list(app.log.handlers):
-                app.log.removeHandler(old)
-            app.log.addHandler(handler)
             app.start()
         except SystemExit:  # nbgrader exits when a submission failed; _failures names it
             pass
         finally:
-            app.log.removeHandler(handler)
             app.clear_instance()
     return log.getvalue()
 
@@ -229,6 +226,10 @@ def _notes(run, extra, nb, lesson, cell_timeout, restored):
     return notes
 
 
+class NotGenerated(Exception):
+    """A lesson to grade was never built with nbgrader (it is not in gradebook.db)."""
+
+
 def autograde(course, lessons, students=None, jobs=None, memory_gb=4.0, cell_timeout=60,
               progress=None):
     """Grade each of ``lessons`` for ``students`` (default: everyone who submitted it under
@@ -238,6 +239,7 @@ def autograde(course, lessons, students=None, jobs=None, memory_gb=4.0, cell_tim
     pairs = [(student, lesson) for lesson in lessons for student in sorted(
         p.parent.name for p in course.glob(f"submitted/*/{lesson}") if p.is_dir())
         if students is None or student in students]
+    _check_generated(course, sorted({lesson for _, lesson in pairs}))
     outcomes = {pair: Outcome(*pair) for pair in pairs}
     readable, unreadable = {}, []
     for student, lesson in pairs:
@@ -309,8 +311,24 @@ def _execute_all(course, readable, outcomes, work, jobs, memory_gb, cell_timeout
     return list(failed)
 
 
+def _check_generated(course, lessons):
+    """Raise ``NotGenerated`` unless nbgrader's gradebook knows each of ``lessons``."""
+    path = course / "gradebook.db"
+    known = set()
+    if path.is_file():
+        with Gradebook(f"sqlite:///{path}") as gb:
+            known = {assignment.name for assignment in gb.assignments}
+    missing = [lesson for lesson in lessons if lesson not in known]
+    if missing:
+        raise NotGenerated(
+            f"В {path} нет уроков {', '.join(missing)}: сначала соберите их "
+            f"(python -m course build {' '.join(missing)}), потом оценивайте.")
+
+
 def _record_zero(course, pairs):
     """Record 0 points, through nbgrader's gradebook, for submissions that could not be read."""
+    if not pairs:
+        return
     with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gb, warnings.catch_warnings():
         # nbgrader's update_or_create_submission trips SQLAlchemy's autoflush warnings
         # (harmless: the rows are added explicitly); the instructor should not see them.

@@ -9,6 +9,8 @@ promise about it. Student code in this batch that attacks files runs only if the
 import csv
 import hashlib
 import os
+import subprocess
+import sys
 
 import nbformat
 import pytest
@@ -16,7 +18,7 @@ from nbgrader.api import Gradebook
 
 from conftest import copy_course, fill_solutions, nbgrader_meta, read_nb, run_nbgrader
 from course import report, sandbox
-from course.autograde import autograde, load_notes
+from course.autograde import NotGenerated, autograde, load_notes
 from course.lessons import notebook
 
 pytestmark = pytest.mark.notebooks
@@ -218,3 +220,29 @@ def test_the_class_report_lists_scores_mistakes_flags_and_notes(graded, tmp_path
         notes = {(row[0], row[1]): row[2] for row in csv.reader(f)}
     assert notes[("stubborn", LESSON)].startswith("ячейка ") and ("perfect", LESSON) not in notes
     assert (tmp_path / "report.png").stat().st_size > 10_000
+
+
+def test_a_lesson_never_built_is_refused_in_russian(tmp_path):
+    course = copy_course(tmp_path)
+    folder = course / "submitted" / "ivanov" / LESSON
+    folder.mkdir(parents=True)
+    nbformat.write(read_nb(notebook(LESSON, "source")), str(folder / f"{LESSON}.ipynb"))
+    with pytest.raises(NotGenerated, match=f"python -m course build {LESSON}"):
+        autograde(course, [LESSON])
+    assert not (course / "gradebook.db").exists()
+    assert not (course / "autograded").exists()
+
+
+@pytest.mark.parametrize("command, message", [
+    (["autograde", LESSON], "нет работ по урокам 01_sgd"),
+    (["report"], "нет gradebook.db: оценок ещё нет"),
+])
+def test_the_command_line_says_what_is_missing(tmp_path, command, message):
+    # Run as an instructor would, without activating the environment (its bin not on PATH).
+    done = subprocess.run([sys.executable, "-m", "course", *command, "--root", str(tmp_path)],
+                          capture_output=True, text=True,
+                          env={**os.environ, "PATH": "/usr/bin:/bin"})
+    assert done.returncode == 1
+    assert message in done.stderr
+    assert "Traceback" not in done.stderr
+    assert list(tmp_path.iterdir()) == []
