@@ -5,7 +5,7 @@ import os
 import sys
 from pathlib import Path
 
-from course import autograde, build, intake, report, sandbox, scan
+from course import autograde, build, intake, release_check, report, sandbox, scan
 from course.lessons import LESSONS, ROOT, existing
 from course.russian import plural
 
@@ -17,10 +17,35 @@ def _lessons(names):
     return names or existing()
 
 
+def _report_problems(lesson, problems, fine):
+    """Print a lesson's problems (or ``fine``); whether there were none."""
+    if problems:
+        print(f"Урок {lesson}: " + "; ".join(problems) + ".", file=sys.stderr)
+    else:
+        print(f"Урок {lesson}: {fine}.")
+    return not problems
+
+
 def cmd_build(args):
+    ok = True
     for lesson in _lessons(args.lessons):
         build.build(lesson)
-        print(f"Урок {lesson}: release/{lesson} собран из source/{lesson}.")
+        ok &= _report_problems(lesson, release_check.leaks(lesson)
+                               + release_check.kit_differences(lesson),
+                               f"release/{lesson} собран из source/{lesson}, утечек нет")
+    if not ok:
+        raise SystemExit("Версии для студентов нельзя раздавать, пока не исправлено сказанное выше.")
+
+
+def cmd_check(args):
+    ok = True
+    for lesson in _lessons(args.lessons):
+        ok &= _report_problems(lesson, release_check.leaks(lesson)
+                               + release_check.kit_differences(lesson)
+                               + release_check.stale(lesson),
+                               f"release/{lesson} совпадает со свежей сборкой, утечек нет")
+    if not ok:
+        raise SystemExit("Проверка не пройдена.")
 
 
 def cmd_scan(args):
@@ -97,6 +122,10 @@ def main(argv=None):
     p = sub.add_parser("build", help="собрать версии для студентов (release/) из source/")
     p.add_argument("lessons", nargs="*", help="уроки (по умолчанию все)")
     p.set_defaults(func=cmd_build)
+    p = sub.add_parser("check", help="проверить release/: нет утечек решений, совпадает со "
+                                     "свежей сборкой (ничего не меняет)")
+    p.add_argument("lessons", nargs="*", help="уроки (по умолчанию все)")
+    p.set_defaults(func=cmd_check)
     p = sub.add_parser("scan", help="проверить код сданных работ на попытки обмануть проверки")
     p.add_argument("lessons", nargs="*", help="уроки (по умолчанию все)")
     p.add_argument("--root", default=str(ROOT), help="папка курса (с папкой submitted/)")

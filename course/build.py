@@ -9,8 +9,20 @@ import os
 import shutil
 import subprocess
 import sys
+from pathlib import Path
 
 from course.lessons import KIT, KIT_FILES, ROOT
+
+
+def copy_course(dest, root=ROOT):
+    """Copy the course directory at ``root`` (config, source, release) into the existing
+    folder ``dest``; returns ``dest`` as a Path."""
+    dest, root = Path(dest), Path(root)
+    shutil.copy(root / "nbgrader_config.py", dest / "nbgrader_config.py")
+    ignore = shutil.ignore_patterns("__pycache__", ".ipynb_checkpoints")
+    for name in ("source", "release"):
+        shutil.copytree(root / name, dest / name, ignore=ignore)
+    return dest
 
 
 def sync_kit(lesson):

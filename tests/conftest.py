@@ -1,13 +1,10 @@
 """Shared fixtures: the lessons, notebook helpers and temporary copies of the course."""
 
-import shutil
-from pathlib import Path
-
 import nbformat
 import pytest
 
-from course.build import run_nbgrader  # noqa: F401 (re-exported for the tests)
-from course.lessons import ROOT, existing
+from course.build import copy_course, run_nbgrader  # noqa: F401 (re-exported for the tests)
+from course.lessons import existing
 
 LESSONS = existing()
 
@@ -42,16 +39,6 @@ def fill_solutions(release_nb, source_nb):
                 line for line in answers[gid].source.splitlines()
                 if line.strip() not in ("### BEGIN SOLUTION", "### END SOLUTION"))
     return filled
-
-
-def copy_course(dest):
-    """Copy the course directory (config, source, release) into ``dest``; returns it."""
-    dest = Path(dest)
-    shutil.copy(ROOT / "nbgrader_config.py", dest / "nbgrader_config.py")
-    ignore = shutil.ignore_patterns("__pycache__", ".ipynb_checkpoints")
-    for name in ("source", "release"):
-        shutil.copytree(ROOT / name, dest / name, ignore=ignore)
-    return dest
 
 
 @pytest.fixture(params=LESSONS)

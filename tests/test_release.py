@@ -1,33 +1,18 @@
 """release/ is generated from source/ by nbgrader, byte-stable, and leaks nothing."""
 
-import ast
-import filecmp
-import re
+import json
 import subprocess
 import sys
 
 import pytest
 
 from conftest import copy_course, nbgrader_meta, read_nb, run_nbgrader
-from course.lessons import KIT, KIT_FILES, ROOT, exercises, notebook
-
-SOLUTION = re.compile(r"### BEGIN SOLUTION\n(.*?)### END SOLUTION", re.S)
-HIDDEN = re.compile(r"### BEGIN HIDDEN TESTS\n(.*?)### END HIDDEN TESTS", re.S)
+from course.lessons import KIT_FILES, ROOT, exercises, notebook
+from course.release_check import kit_differences, leaks, release_files, stale
 
 
-def _release_files(lesson, root=ROOT):
-    base = root / "release" / lesson
-    return {p.relative_to(base): p.read_bytes() for p in sorted(base.rglob("*"))
-            if p.is_file() and "__pycache__" not in p.parts}
-
-
-def test_release_equals_a_fresh_nbgrader_build(lesson, tmp_path):
-    course = copy_course(tmp_path)
-    done = run_nbgrader(["generate_assignment", lesson, "--force"], course)
-    assert done.returncode == 0, done.stderr
-    fresh = _release_files(lesson, course)
-    assert fresh == _release_files(lesson), (
-        f"release/{lesson} differs from a fresh build: run `python -m course build {lesson}`")
+def test_release_equals_a_fresh_nbgrader_build(lesson):
+    assert stale(lesson) == [], f"run `python -m course build {lesson}`"
 
 
 def test_generation_is_byte_stable(lesson, tmp_path):
@@ -35,17 +20,12 @@ def test_generation_is_byte_stable(lesson, tmp_path):
     outputs = []
     for _ in range(2):
         assert run_nbgrader(["generate_assignment", lesson, "--force"], course).returncode == 0
-        outputs.append(_release_files(lesson, course))
+        outputs.append(release_files(lesson, course))
     assert outputs[0] == outputs[1]
 
 
-@pytest.mark.parametrize("where", ["source", "release"])
-def test_kit_copies_equal_the_canonical_kit(lesson, where):
-    copy = ROOT / where / lesson / "optkit"
-    shipped = sorted(p.name for p in copy.glob("*.py"))
-    assert shipped == sorted(KIT_FILES[lesson])
-    _, mismatch, errors = filecmp.cmpfiles(KIT, copy, KIT_FILES[lesson], shallow=False)
-    assert not mismatch and not errors, f"{where}/{lesson}/optkit differs from the kit: {mismatch}"
+def test_kit_copies_equal_the_canonical_kit(lesson):
+    assert kit_differences(lesson) == []
 
 
 def test_lesson_one_helpers_hold_no_network():
@@ -59,45 +39,55 @@ def test_source_notebooks_are_stored_without_outputs(lesson):
                for c in nb.cells if c.cell_type == "code")
 
 
-def _significant_lines(text):
-    """Code lines long enough to be telling (no blanks, comments, docstrings, bare keywords)."""
-    lines = set()
-    for line in text.splitlines():
-        s = line.strip()
-        if len(s) >= 12 and not s.startswith(("#", '"', "'")) and s not in (
-                "return", "else:", "pass"):
-            lines.add(s)
-    return lines
+def test_release_holds_no_solution_hidden_test_or_reference_line(lesson):
+    assert leaks(lesson) == []
 
 
-def _all_release_text(lesson):
-    return "\n".join(b.decode("utf-8", "replace") for b in _release_files(lesson).values())
+def _plant(course, lesson, text, kit_file=None):
+    """Append ``text`` to the release notebook's first code cell (or to a kit file)."""
+    if kit_file:
+        path = course / "release" / lesson / "optkit" / kit_file
+        path.write_text(path.read_text("utf-8") + text, "utf-8")
+        return
+    path = course / "release" / lesson / f"{lesson}.ipynb"
+    nb = json.loads(path.read_text("utf-8"))
+    cell = next(c for c in nb["cells"] if c["cell_type"] == "code")
+    cell["source"] = "".join(cell["source"]) + text
+    path.write_text(json.dumps(nb), "utf-8")
 
 
-def test_release_holds_no_solution_or_hidden_test(lesson):
+def _first_solution_line(lesson):
     source = read_nb(notebook(lesson, "source"))
-    release_text = _all_release_text(lesson)
-    assert "BEGIN SOLUTION" not in release_text and "HIDDEN TESTS" not in release_text
-    assert "course" not in re.findall(r"^\s*(?:from|import)\s+(\w+)", release_text, re.M)
     for cell in source.cells:
-        for block in SOLUTION.findall(cell.source) + HIDDEN.findall(cell.source):
-            for line in _significant_lines(block):
-                if cell.cell_type == "code":
-                    assert line not in release_text, f"leaked into release/{lesson}: {line}"
+        if nbgrader_meta(cell).get("solution") and cell.cell_type == "code":
+            body = cell.source.split("### BEGIN SOLUTION\n")[1].split("### END SOLUTION")[0]
+            return next(line.strip() for line in body.splitlines() if len(line.strip()) >= 12)
 
 
-def test_release_holds_no_reference_line(lesson):
-    tree = ast.parse((ROOT / "course" / "reference.py").read_text())
-    body_lines = set()
-    src = (ROOT / "course" / "reference.py").read_text().splitlines()
-    for node in ast.walk(tree):
-        if isinstance(node, ast.FunctionDef):
-            doc = ast.get_docstring(node)
-            first = node.body[1 if doc else 0].lineno
-            body_lines |= _significant_lines("\n".join(src[first - 1:node.end_lineno]))
-    release_text = _all_release_text(lesson)
-    leaked = sorted(line for line in body_lines if line in release_text)
-    assert not leaked, f"reference lines in release/{lesson}: {leaked}"
+@pytest.mark.parametrize("planted, finding", [
+    ("\n### BEGIN SOLUTION\n", "метка nbgrader «BEGIN SOLUTION»"),
+    ("\nfrom course import reference\n", "импортирует пакет преподавателя course"),
+    ("SOLUTION_LINE", "строка решения или скрытой проверки"),
+    ("\nreturn w - lr * grad\n", "строка эталона course/reference.py: return w - lr * grad"),
+])
+def test_a_planted_leak_is_found(tmp_path, planted, finding):
+    lesson = "01_sgd"
+    course = copy_course(tmp_path)
+    _plant(course, lesson, planted.replace("SOLUTION_LINE", "\n" + _first_solution_line(lesson)))
+    found = leaks(lesson, course)
+    assert any(finding in message for message in found), found
+
+
+def test_an_edited_kit_copy_and_a_stale_release_are_found(tmp_path):
+    lesson = "01_sgd"
+    course = copy_course(tmp_path)
+    _plant(course, lesson, "\n# edited\n", kit_file="plots.py")
+    _plant(course, lesson, "\n# edited\n")
+    assert kit_differences(lesson, course) == [
+        "release/01_sgd/optkit/plots.py отличается от course/student/optkit/plots.py"]
+    assert stale(lesson, course) == [
+        f"release/{lesson}/{name} не совпадает со свежей сборкой из source/{lesson}"
+        for name in (f"{lesson}.ipynb", "optkit/plots.py")]
 
 
 def test_grade_ids_follow_the_exercise_contract(lesson):
