@@ -87,7 +87,7 @@ def cmd_autograde(args):
             outcomes = autograde.autograde(root, lessons, jobs=args.jobs,
                                            memory_gb=args.memory_gb, cell_timeout=args.timeout,
                                            progress=lambda outcome: bar.update())
-    except autograde.NotGenerated as error:
+    except autograde.CannotGrade as error:
         raise SystemExit(str(error)) from None
     for outcome in outcomes:
         if outcome.notes:

@@ -219,6 +219,10 @@ def _notes(run, extra, nb, lesson, cell_timeout, restored):
         elif cells:
             notes.append(f"ячейки {numbers} {many}: они засчитаны как ошибочные, "
                          "остальные ячейки оценены")
+    if run.abandoned:
+        notes.append(f"ядро Python аварийно завершалось больше {execute.MAX_RESTARTS} раз, "
+                     "поэтому ячейки " + ", ".join(str(i + 1) for i in run.abandoned)
+                     + " не выполнялись и засчитаны как ошибочные")
     if extra:
         count = plural(len(extra), "лишний файл", "лишних файла", "лишних файлов")
         notes.append(f"рядом с работой {count} ({', '.join(extra[:5])}"
@@ -226,8 +230,9 @@ def _notes(run, extra, nb, lesson, cell_timeout, restored):
     return notes
 
 
-class NotGenerated(Exception):
-    """A lesson to grade was never built with nbgrader (it is not in gradebook.db)."""
+class CannotGrade(Exception):
+    """Nothing was graded and nothing written: a lesson was never built with nbgrader (it is
+    not in gradebook.db) or no kernel could be started. The message says which, in Russian."""
 
 
 def autograde(course, lessons, students=None, jobs=None, memory_gb=4.0, cell_timeout=60,
@@ -302,8 +307,26 @@ def _execute_all(course, readable, outcomes, work, jobs, memory_gb, cell_timeout
             futures[future] = (student, lesson)
         for future in as_completed(futures):
             student, lesson = futures[future]
-            run, extra = future.result()
             outcome = outcomes[student, lesson]
+            try:
+                run, extra = future.result()
+            except execute.KernelStartFailed as error:
+                pool.shutdown(cancel_futures=True)
+                raise CannotGrade(
+                    f"Ядро Python не запускается ({error}), хотя код студентов ещё не "
+                    "выполнялся: дело в окружении курса, а не в работах. Оценивание "
+                    "остановлено, баллы не записаны. Проверьте, что в этом окружении "
+                    "работает `python -m ipykernel_launcher`.") from error
+            except Exception as error:  # noqa: BLE001 (one submission must not stop the rest)
+                shutil.rmtree(work / "executed" / student / lesson)
+                failed[student, lesson] = str(error)
+                outcome.notes.append(
+                    f"при выполнении ноутбука произошла внутренняя ошибка ({type(error).__name__}"
+                    f": {str(error)[:200]}): работа оценена в 0 баллов; оцените её ещё раз "
+                    "или вручную")
+                if progress:
+                    progress(outcome)
+                continue
             outcome.notes += _notes(run, extra, readable[student, lesson], lesson, cell_timeout,
                                     restored[student, lesson])
             if progress:
@@ -312,7 +335,7 @@ def _execute_all(course, readable, outcomes, work, jobs, memory_gb, cell_timeout
 
 
 def _check_generated(course, lessons):
-    """Raise ``NotGenerated`` unless nbgrader's gradebook knows each of ``lessons``."""
+    """Raise ``CannotGrade`` unless nbgrader's gradebook knows each of ``lessons``."""
     path = course / "gradebook.db"
     known = set()
     if path.is_file():
@@ -320,7 +343,7 @@ def _check_generated(course, lessons):
             known = {assignment.name for assignment in gb.assignments}
     missing = [lesson for lesson in lessons if lesson not in known]
     if missing:
-        raise NotGenerated(
+        raise CannotGrade(
             f"В {path} нет уроков {', '.join(missing)}: сначала соберите их "
             f"(python -m course build {' '.join(missing)}), потом оценивайте.")
 

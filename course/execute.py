@@ -5,7 +5,9 @@ that runs longer than the time limit is interrupted (as nbgrader does); a cell t
 the interrupt is killed ``GRACE`` seconds later. A cell whose execution kills the kernel
 (``os._exit``, a segfault, a kill for hanging) gets an error output and is skipped when the
 kernel is restarted and the notebook run again from the top, so it costs only itself and the
-cells that depend on it.
+cells that depend on it. After ``MAX_RESTARTS`` deaths the cells not yet run get error outputs
+instead. A kernel that cannot start at all (``KernelStartFailed``) is no fault of the
+submission: no student code has run.
 """
 
 import os
@@ -23,6 +25,12 @@ from nbclient.exceptions import DeadKernelError
 from course.sandbox import SandboxedKernelManager
 
 MAX_RESTARTS = 10
+START_ATTEMPTS = 3  # a kernel that dies before its first cell is started again this often
+
+
+class KernelStartFailed(Exception):
+    """The kernel died or did not answer before any cell ran: the environment is at fault,
+    not the submission (no student code has run yet)."""
 GRACE = 10  # seconds a kernel gets to answer an interrupt before it is killed
 
 
@@ -33,14 +41,29 @@ class Run:
     killed: list = field(default_factory=list)       # killed the kernel
     hung: list = field(default_factory=list)         # ignored the interrupt; the kernel was killed
     interrupted: list = field(default_factory=list)  # interrupted at the time limit
+    abandoned: list = field(default_factory=list)    # not run: the kernel died too often
+
+
+def _error(text):
+    return nbformat.v4.new_output("error", ename="KernelDied", evalue=text,
+                                  traceback=[f"KernelDied: {text}"])
 
 
 def _failed_output(index, hung, cell_timeout):
     why = (f"не завершилась за {cell_timeout} с и не остановилась по прерыванию" if hung
            else "аварийно завершила ядро Python")
-    text = f"ячейка {index + 1} {why}; при оценивании она считается ошибочной, а ядро запущено заново"
-    return nbformat.v4.new_output("error", ename="KernelDied", evalue=text,
-                                  traceback=[f"KernelDied: {text}"])
+    return _error(f"ячейка {index + 1} {why}; при оценивании она считается ошибочной, "
+                  "а ядро запущено заново")
+
+
+def _abandon(nb, start, run):
+    """Give the code cells from ``start`` on an error output: they are not run."""
+    for index in range(start, len(nb.cells)):
+        if nb.cells[index].cell_type == "code":
+            run.abandoned.append(index)
+            nb.cells[index].outputs = [_error(
+                f"ячейка {index + 1} не выполнена: ядро Python аварийно завершалось больше "
+                f"{MAX_RESTARTS} раз; при оценивании она считается ошибочной")]
 
 
 def _kill_later(client, seconds, flag):
@@ -62,7 +85,7 @@ def execute(path, out_path, folder, cell_timeout, env=None, sandbox=None):
     executed, to ``out_path``; a ``Run``. ``env``: extra variables for the kernel;
     ``sandbox``: if given, the kernel runs in ``course.sandbox`` with only this folder (which
     holds ``folder``) writable."""
-    run = Run()
+    run, failed_starts = Run(), 0
     while True:
         nb = nbformat.read(path, as_version=4)
         client = NotebookClient(nb, timeout=cell_timeout, interrupt_on_timeout=True,
@@ -94,9 +117,18 @@ def execute(path, out_path, folder, cell_timeout, env=None, sandbox=None):
                     if time.monotonic() - start >= cell_timeout:
                         run.interrupted.append(index)
             break
-        except DeadKernelError:
+        except (DeadKernelError, RuntimeError) as error:
+            if index is None:  # it never reached the first cell (nbclient: RuntimeError)
+                failed_starts += 1
+                if failed_starts >= START_ATTEMPTS:
+                    raise KernelStartFailed(f"{type(error).__name__}: {error}") from error
+                continue
+            if not isinstance(error, DeadKernelError):
+                raise
             (run.hung if hung.is_set() else run.killed).append(index)
             if len(run.killed) + len(run.hung) > MAX_RESTARTS:
-                raise
+                nb.cells[index].outputs = [_failed_output(index, hung.is_set(), cell_timeout)]
+                _abandon(nb, index + 1, run)
+                break
     nbformat.write(nb, out_path)
     return run

@@ -18,8 +18,9 @@ from nbgrader.api import Gradebook
 
 from conftest import copy_course, fill_solutions, nbgrader_meta, read_nb, run_nbgrader
 from course import report, sandbox
-from course.autograde import NotGenerated, autograde, load_notes
-from course.lessons import notebook
+from course.autograde import CannotGrade, autograde, load_notes
+from course.execute import MAX_RESTARTS
+from course.lessons import ROOT, notebook
 
 pytestmark = pytest.mark.notebooks
 LESSON = "01_sgd"
@@ -79,6 +80,25 @@ def _points(exclude=None):
                and not (exclude and nbgrader_meta(c)["grade_id"].startswith(f"test_{exclude}")))
 
 
+def _berserk(perfect):
+    """``perfect`` with MAX_RESTARTS + 1 cells killing the kernel after the sgd_update answer."""
+    nb = perfect
+    for _ in range(MAX_RESTARTS + 1):
+        nb = _with_cell(nb, "import os\nos._exit(1)", after_grade_id="sgd_update")
+    return nb
+
+
+def _points_before(nb, grade_id):
+    """Points of the test cells of ``nb`` that come before the cell ``grade_id``."""
+    points = 0
+    for cell in nb.cells:
+        if nbgrader_meta(cell).get("grade_id") == grade_id:
+            return points
+        if _is_test(cell):
+            points += nbgrader_meta(cell)["points"]
+    raise AssertionError(f"no cell {grade_id}")
+
+
 def _submissions(course, release, perfect):
     other = read_nb(course / "release" / "02_nesterov" / "02_nesterov.ipynb")
     submissions = {
@@ -96,6 +116,9 @@ def _submissions(course, release, perfect):
         "stubborn": _with_cell(perfect, "import signal\nsignal.signal(signal.SIGINT, "
                                "signal.SIG_IGN)\nwhile True:\n    pass",
                                after_grade_id="forward"),
+        # the kernel dies more often than it is restarted: the cells after the last death
+        # are not run and count as failed
+        "berserk": _berserk(perfect),
         "hog": _with_cell(perfect, "hog = bytearray(64 * 2 ** 30)"),
         "chatty": _with_cell(perfect, "print('x' * 10_000_000)"),
         "foreign": other,
@@ -169,6 +192,8 @@ def test_every_student_gets_exactly_the_points_earned(graded):
                 "deleted": full, "reordered": full, "faker": without_sgd, "broken": 0,
                 "cut": _points(exclude="minibatch_indices"),
                 "empty": 0}
+    expected["berserk"] = _points_before(read_nb(notebook(LESSON, "source")), "sgd_update")
+    assert 0 < expected["berserk"] < full
     if "vandal" in outcomes:
         expected["vandal"] = full
     assert {s: _score(course, s) for s in outcomes} == expected
@@ -186,6 +211,8 @@ def test_what_happened_is_said_in_russian(graded):
     assert f"прервана по пределу времени {CELL_TIMEOUT} с: она засчитана как ошибочная" in _notes(
         outcomes, "looper")
     assert "не остановилась" in _notes(outcomes, "stubborn")
+    assert f"ядро Python аварийно завершалось больше {MAX_RESTARTS} раз, поэтому ячейки " in (
+        _notes(outcomes, "berserk"))
     assert "сдан ноутбук урока 02_nesterov" in _notes(outcomes, "foreign")
     assert "course/grading.py" in _notes(outcomes, "faker")
     for student in ("broken", "empty"):
@@ -227,7 +254,7 @@ def test_a_lesson_never_built_is_refused_in_russian(tmp_path):
     folder = course / "submitted" / "ivanov" / LESSON
     folder.mkdir(parents=True)
     nbformat.write(read_nb(notebook(LESSON, "source")), str(folder / f"{LESSON}.ipynb"))
-    with pytest.raises(NotGenerated, match=f"python -m course build {LESSON}"):
+    with pytest.raises(CannotGrade, match=f"python -m course build {LESSON}"):
         autograde(course, [LESSON])
     assert not (course / "gradebook.db").exists()
     assert not (course / "autograded").exists()
@@ -246,3 +273,36 @@ def test_the_command_line_says_what_is_missing(tmp_path, command, message):
     assert message in done.stderr
     assert "Traceback" not in done.stderr
     assert list(tmp_path.iterdir()) == []
+
+
+def test_a_kernel_that_cannot_start_stops_grading_and_writes_nothing(tmp_path, monkeypatch):
+    (tmp_path / "course").mkdir()
+    course = copy_course(tmp_path / "course")
+    assert run_nbgrader(["generate_assignment", LESSON, "--force"], course).returncode == 0
+    folder = course / "submitted" / "ivanov" / LESSON
+    folder.mkdir(parents=True)
+    release = read_nb(course / "release" / LESSON / f"{LESSON}.ipynb")
+    nbformat.write(fill_solutions(release, read_nb(notebook(LESSON, "source"))),
+                   str(folder / f"{LESSON}.ipynb"))
+    # A broken environment: every kernel exits as it starts (the workers start as usual).
+    # It lies under /tmp, so in the sandbox it is seen only because PYTHONPATH is kept visible.
+    broken = tmp_path / "broken"
+    broken.mkdir()
+    (broken / "sitecustomize.py").write_text(
+        "import os\nif os.environ.get('NBGRADER_EXECUTION') == 'autograde':\n    os._exit(3)\n")
+    monkeypatch.setenv("PYTHONPATH", str(broken))
+    before = _tree_hash(course)
+    with pytest.raises(CannotGrade, match="Ядро Python не запускается .*баллы не записаны"):
+        autograde(course, [LESSON], jobs=1)
+    assert _tree_hash(course) == before
+
+
+def test_the_sandbox_keeps_the_environment_visible_when_it_lies_under_tmp(tmp_path,
+                                                                          monkeypatch):
+    outside = ROOT / "course"
+    (tmp_path / "lib").mkdir()
+    monkeypatch.setattr(sys, "path", [str(tmp_path), str(outside), ""])
+    monkeypatch.setenv("PYTHONPATH", str(tmp_path / "lib"))
+    visible = sandbox.environment()
+    assert tmp_path.resolve() in visible and (tmp_path / "lib").resolve() in visible
+    assert outside not in visible
