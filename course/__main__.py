@@ -5,7 +5,7 @@ import os
 import sys
 from pathlib import Path
 
-from course import autograde, build, intake, release_check, report, sandbox, scan
+from course import autograde, build, intake, notes, release_check, report, sandbox, scan
 from course.lessons import LESSONS, ROOT, existing
 from course.russian import plural
 
@@ -93,7 +93,7 @@ def cmd_autograde(args):
         if outcome.notes:
             print(f"{outcome.student}, урок {outcome.lesson}: " + "; ".join(outcome.notes) + ".")
     print(f"Оценено работ: {len(outcomes)}. Баллы записаны в gradebook.db "
-          f"(nbgrader export, formgrader); пояснения — в {autograde.NOTES_FILE}.")
+          f"(nbgrader export, formgrader); пояснения — в {notes.AUTOGRADE}.")
 
 
 def cmd_report(args):

@@ -14,8 +14,8 @@
    the executed notebooks: nbgrader computes every score. A file that cannot be read gets
    0 through nbgrader's API.
 
-What happened to each submission (Russian notes) is also kept in ``autograde_notes.json`` in
-the course folder, for ``course.report``.
+What happened to each submission (Russian notes) is also kept in the course folder
+(``course.notes``), for ``course.report``.
 """
 
 import copy
@@ -35,10 +35,9 @@ from pathlib import Path
 import matplotlib
 from nbgrader.api import Gradebook
 
-from course import execute, intake, sandbox
+from course import execute, intake, notes, sandbox
 from course.russian import plural
 
-NOTES_FILE = "autograde_notes.json"
 # What nbgrader's exchange puts beside a submission; nbgrader needs them when it records the
 # grades (the submission time) and releases feedback (the secret that names the student's copy).
 NBGRADER_FILES = ("timestamp.txt", "submission_secret.txt")
@@ -199,12 +198,12 @@ def _run(prepared, executed, source, cell_timeout, sandboxed, fonts):
 
 def _notes(run, extra, nb, lesson, cell_timeout, restored):
     """Russian notes on one executed submission."""
-    notes = []
+    said = []
     other = intake.lesson_of(nb)
     if other and other != lesson:
-        notes.append(f"сдан ноутбук урока {other}, а не {lesson}")
+        said.append(f"сдан ноутбук урока {other}, а не {lesson}")
     elif restored:
-        notes.append("удалённые ячейки задания восстановлены из версии для студентов: "
+        said.append("удалённые ячейки задания восстановлены из версии для студентов: "
                      + ", ".join(restored))
     for cells, one, many in (
             (run.killed, "аварийно завершила ядро", "аварийно завершали ядро"),
@@ -214,20 +213,20 @@ def _notes(run, extra, nb, lesson, cell_timeout, restored):
              f"прерваны по пределу времени {cell_timeout} с")):
         numbers = ", ".join(str(i + 1) for i in cells)
         if len(cells) == 1:
-            notes.append(f"ячейка {numbers} {one}: она засчитана как ошибочная, "
+            said.append(f"ячейка {numbers} {one}: она засчитана как ошибочная, "
                          "остальные ячейки оценены")
         elif cells:
-            notes.append(f"ячейки {numbers} {many}: они засчитаны как ошибочные, "
+            said.append(f"ячейки {numbers} {many}: они засчитаны как ошибочные, "
                          "остальные ячейки оценены")
     if run.abandoned:
-        notes.append(f"ядро Python аварийно завершалось больше {execute.MAX_RESTARTS} раз, "
+        said.append(f"ядро Python аварийно завершалось больше {execute.MAX_RESTARTS} раз, "
                      "поэтому ячейки " + ", ".join(str(i + 1) for i in run.abandoned)
                      + " не выполнялись и засчитаны как ошибочные")
     if extra:
         count = plural(len(extra), "лишний файл", "лишних файла", "лишних файлов")
-        notes.append(f"рядом с работой {count} ({', '.join(extra[:5])}"
+        said.append(f"рядом с работой {count} ({', '.join(extra[:5])}"
                      + (", …" if len(extra) > 5 else "") + "): при оценивании не использовались")
-    return notes
+    return said
 
 
 class CannotGrade(Exception):
@@ -270,7 +269,7 @@ def autograde(course, lessons, students=None, jobs=None, memory_gb=4.0, cell_tim
                                             "работа оценена в 0 баллов")
                 unreadable.append(pair)
     _record_zero(course, unreadable)
-    _save_notes(course, outcomes.values())
+    notes.save(course, notes.AUTOGRADE, {pair: o.notes for pair, o in outcomes.items()})
     return [outcomes[pair] for pair in pairs]
 
 
@@ -364,25 +363,3 @@ def _record_zero(course, pairs):
                     grade.auto_score = 0
                     grade.needs_manual_grade = False
             gb.db.commit()
-
-
-def _save_notes(course, outcomes):
-    """Merge these outcomes' notes into the course's ``NOTES_FILE`` ({student: {lesson: [...]}})."""
-    path = course / NOTES_FILE
-    try:
-        saved = json.loads(path.read_text("utf-8"))
-    except (OSError, json.JSONDecodeError):
-        saved = {}
-    for outcome in outcomes:
-        saved.setdefault(outcome.student, {})[outcome.lesson] = outcome.notes
-    path.write_text(json.dumps(saved, ensure_ascii=False, indent=1, sort_keys=True), "utf-8")
-
-
-def load_notes(course):
-    """The saved notes: {(student, lesson): [Russian sentences]}, non-empty ones only."""
-    try:
-        saved = json.loads((Path(course) / NOTES_FILE).read_text("utf-8"))
-    except (OSError, json.JSONDecodeError):
-        return {}
-    return {(student, lesson): notes for student, lessons in saved.items()
-            for lesson, notes in lessons.items() if notes}

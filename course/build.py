@@ -15,9 +15,10 @@ from course.lessons import KIT, KIT_FILES, ROOT
 
 
 def copy_course(dest, root=ROOT):
-    """Copy the course directory at ``root`` (config, source, release) into the existing
-    folder ``dest``; returns ``dest`` as a Path."""
+    """Copy the course directory at ``root`` (config, source, release) into the folder
+    ``dest`` (created if need be); returns ``dest`` as a Path."""
     dest, root = Path(dest), Path(root)
+    dest.mkdir(parents=True, exist_ok=True)
     shutil.copy(root / "nbgrader_config.py", dest / "nbgrader_config.py")
     ignore = shutil.ignore_patterns("__pycache__", ".ipynb_checkpoints")
     for name in ("source", "release"):

@@ -5,7 +5,10 @@ Layouts (``detect`` tells them apart):
     moodle     <src>/<Full Name>_<id>_assignsubmission_file_/<anything>.ipynb (bulk download)
     files      <src>/<student>.ipynb, <student>_<lesson>.ipynb or <lesson>_<student>.ipynb
 ``src`` may be a folder or a .zip of one. Originals are only read; every accepted notebook is
-copied to submitted/<student>/<lesson>/<lesson>.ipynb, whatever the student named it.
+copied to submitted/<student>/<lesson>/<lesson>.ipynb, whatever the student named it. A
+student whose files are all unusable (empty, broken, another lesson's) has the newest of them
+copied all the same, so that autograde gives 0 points and the report says why; unless a
+usable submission was taken in before, which is then kept. The notes go to ``course.notes``.
 """
 
 import json
@@ -17,6 +20,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 
+from course import notes
 from course.lessons import LESSONS, exercises
 from course.russian import plural
 
@@ -108,26 +112,38 @@ def take_in(src, lesson, course_dir, layout=None):
         report = Intake()
         for student, paths in _candidates(root, lesson, layout).items():
             _take_student(student, paths, lesson, Path(course_dir), report)
-        return report
+    notes.save(course_dir, notes.INTAKE,
+               {(student, lesson): report.notes.get(student, []) for student in
+                set(report.accepted) | set(report.notes)})
+    return report
 
 
 def _take_student(student, paths, lesson, course_dir, report):
-    usable = []
+    usable, unusable = [], []
     for path in paths:
         if ".ipynb_checkpoints" in path.parts:
             continue
         nb, problem = _read(path)
+        if not problem:
+            other = lesson_of(nb)
+            if other and other != lesson:
+                problem = f"ноутбук урока {other}, а не {lesson}"
         if problem:
-            report.note(student, f"«{path.name}»: {problem}; файл не принят")
-            continue
-        other = lesson_of(nb)
-        if other and other != lesson:
-            report.note(student, f"«{path.name}» — ноутбук урока {other}, а не {lesson}; не принят")
-            continue
-        usable.append(path)
+            report.note(student, f"«{path.name}»: {problem}")
+            unusable.append(path)
+        else:
+            usable.append(path)
+    target = course_dir / "submitted" / student / lesson / f"{lesson}.ipynb"
     if not usable:
-        report.note(student, f"нет работы по уроку {lesson}")
-        return
+        if not unusable:
+            report.note(student, f"нет работы по уроку {lesson}")
+            return
+        if target.is_file() and _read(target)[0] is not None:
+            report.note(student, "новая работа не принята, оставлена принятая раньше")
+            return
+        # Taken as it is, so that the student is graded (0 points) and the report says why.
+        report.note(student, "работу нельзя оценить: она получит 0 баллов")
+        usable = unusable
     usable.sort(key=lambda p: p.stat().st_mtime)
     chosen = usable[-1]
     if len(usable) > 1:
@@ -135,9 +151,8 @@ def _take_student(student, paths, lesson, course_dir, report):
         report.note(student, f"сдано {count}; принят самый новый «{chosen.name}»")
     if chosen.name != f"{lesson}.ipynb":
         report.note(student, f"файл «{chosen.name}» принят как {lesson}.ipynb")
-    target = course_dir / "submitted" / student / lesson
-    target.mkdir(parents=True, exist_ok=True)
-    shutil.copyfile(chosen, target / f"{lesson}.ipynb")
+    target.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(chosen, target)
     stamp = datetime.fromtimestamp(chosen.stat().st_mtime, tz=timezone.utc)
-    (target / "timestamp.txt").write_text(stamp.strftime("%Y-%m-%d %H:%M:%S.%f %Z"))
+    (target.parent / "timestamp.txt").write_text(stamp.strftime("%Y-%m-%d %H:%M:%S.%f %Z"))
     report.accepted[student] = chosen

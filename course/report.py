@@ -4,8 +4,8 @@ files and a PNG of plots.
 
 Scores come from nbgrader's gradebook; mistakes from the hidden checks' messages
 («Вероятная ошибка: …») in the autograded notebooks; flags from ``course.scan``; what
-happened to a submission during grading (a kernel death, a broken file) from the notes that
-``course.autograde`` keeps.
+happened to a submission at intake and during grading (a renamed or broken file, a kernel
+death) from ``course.notes``.
 """
 
 import csv
@@ -17,8 +17,8 @@ import matplotlib
 import nbformat
 from nbgrader.api import Gradebook
 
+from course import notes
 from course.lessons import LESSONS, exercises
-from course.autograde import load_notes
 from course.scan import scan_folder
 
 MISTAKE = re.compile(r"Вероятная ошибка: (.+?)\.?$", re.M)
@@ -69,7 +69,7 @@ def gather(course):
             if found:
                 flagged[(folder.parent.name, folder.name)] = found
     return {"lessons": lessons, "grades": grades, "mistakes": mistakes, "flagged": flagged,
-            "notes": load_notes(course), "max_points": exercise_points}
+            "notes": notes.load_all(course), "max_points": exercise_points}
 
 
 def write(course, out_dir):
@@ -104,9 +104,9 @@ def write(course, out_dir):
             writer.writerow([student, lesson, "; ".join(found)])
     with open(out / "notes.csv", "w", newline="", encoding="utf-8") as f:
         writer = csv.writer(f)
-        writer.writerow(["студент", "урок", "что произошло при оценивании"])
-        for (student, lesson), notes in sorted(data["notes"].items()):
-            writer.writerow([student, lesson, "; ".join(notes)])
+        writer.writerow(["студент", "урок", "что произошло при приёме и оценивании"])
+        for (student, lesson), said in sorted(data["notes"].items()):
+            writer.writerow([student, lesson, "; ".join(said)])
     _plot(data, rates, out / "report.png")
     return data
 

@@ -17,8 +17,8 @@ import pytest
 from nbgrader.api import Gradebook
 
 from conftest import copy_course, fill_solutions, nbgrader_meta, read_nb, run_nbgrader
-from course import report, sandbox
-from course.autograde import CannotGrade, autograde, load_notes
+from course import notes, report, sandbox
+from course.autograde import CannotGrade, autograde
 from course.execute import MAX_RESTARTS
 from course.lessons import ROOT, notebook
 
@@ -220,7 +220,7 @@ def test_what_happened_is_said_in_russian(graded):
     assert "восстановлены из версии для студентов: test_" in _notes(outcomes, "deleted")
     assert "minibatch_indices, test_minibatch_indices" in _notes(outcomes, "cut")
     assert outcomes["perfect"].notes == [] and outcomes["reordered"].notes == []
-    assert load_notes(course)[("stubborn", LESSON)] == outcomes["stubborn"].notes
+    assert notes.load(course, notes.AUTOGRADE)[("stubborn", LESSON)] == outcomes["stubborn"].notes
 
 
 def test_no_student_changes_any_file_but_their_own_output(graded):
@@ -276,7 +276,6 @@ def test_the_command_line_says_what_is_missing(tmp_path, command, message):
 
 
 def test_a_kernel_that_cannot_start_stops_grading_and_writes_nothing(tmp_path, monkeypatch):
-    (tmp_path / "course").mkdir()
     course = copy_course(tmp_path / "course")
     assert run_nbgrader(["generate_assignment", LESSON, "--force"], course).returncode == 0
     folder = course / "submitted" / "ivanov" / LESSON

@@ -6,9 +6,12 @@ import json
 import os
 import zipfile
 
+import nbformat
 import pytest
 
-from conftest import read_nb
+from conftest import copy_course, fill_solutions, nbgrader_meta, read_nb, run_nbgrader
+from course import notes, report
+from course.autograde import autograde
 from course.intake import detect, take_in
 from course.lessons import notebook
 
@@ -68,12 +71,34 @@ def test_moodle_zip_with_broken_empty_foreign_and_duplicate_files(tmp_path, cour
         archive.writestr("Пётр Павлов_105_assignsubmission_file_/new.ipynb", _nb_text())
     before = hashlib.sha256(src.read_bytes()).hexdigest()
     report = take_in(src, LESSON, course)
-    assert sorted(report.accepted) == ["Иван_Иванов", "Пётр_Павлов"]
-    assert any("не JSON" in n for n in report.notes["Анна_Петрова"])
-    assert any("пустой файл" in n for n in report.notes["Олег_Сидоров"])
-    assert any("урока 02_nesterov" in n for n in report.notes["Ольга_Орлова"])
+    students = ["Анна_Петрова", "Иван_Иванов", "Олег_Сидоров", "Ольга_Орлова", "Пётр_Павлов"]
+    # unusable files are taken as they are: autograde gives them 0 and says why
+    assert sorted(report.accepted) == students
+    with zipfile.ZipFile(src) as archive:
+        assert (course / "submitted" / "Анна_Петрова" / LESSON / f"{LESSON}.ipynb").read_bytes(
+            ) == archive.read("Анна Петрова_102_assignsubmission_file_/01_sgd.ipynb")
+    assert "не JSON" in " ".join(report.notes["Анна_Петрова"])
+    assert "пустой файл" in " ".join(report.notes["Олег_Сидоров"])
+    assert "ноутбук урока 02_nesterov, а не 01_sgd" in " ".join(report.notes["Ольга_Орлова"])
+    for student in ("Анна_Петрова", "Олег_Сидоров", "Ольга_Орлова"):
+        assert "работу нельзя оценить: она получит 0 баллов" in report.notes[student]
     assert any("сдано 2 файла; принят самый новый" in n for n in report.notes["Пётр_Павлов"])
     assert hashlib.sha256(src.read_bytes()).hexdigest() == before
+    saved = notes.load(course, notes.INTAKE)
+    assert saved[("Анна_Петрова", LESSON)] == report.notes["Анна_Петрова"]
+    assert ("Иван_Иванов", LESSON) not in saved  # nothing to say
+
+
+def test_a_broken_resubmission_keeps_the_work_taken_in_before(tmp_path, course):
+    first, second = tmp_path / "first", tmp_path / "second"
+    _write(first / f"ivanov_{LESSON}.ipynb", _nb_text())
+    _write(second / f"ivanov_{LESSON}.ipynb", "{broken")
+    take_in(first, LESSON, course)
+    report = take_in(second, LESSON, course)
+    taken = course / "submitted" / "ivanov" / LESSON / f"{LESSON}.ipynb"
+    assert taken.read_text("utf-8") == _nb_text()
+    assert "новая работа не принята, оставлена принятая раньше" in report.notes["ivanov"]
+    assert "ivanov" not in report.accepted
 
 
 def test_plain_files_named_by_student_keep_the_newest_of_two(tmp_path, course):
@@ -85,3 +110,27 @@ def test_plain_files_named_by_student_keep_the_newest_of_two(tmp_path, course):
     assert detect(src) == "files"
     assert sorted(report.accepted) == ["ivanov", "petrova"]
     assert report.accepted["ivanov"].name == f"ivanov_{LESSON} (1).ipynb"
+
+
+@pytest.mark.notebooks
+def test_a_moodle_class_is_taken_in_graded_and_reported(tmp_path):
+    course = copy_course(tmp_path / "course")
+    assert run_nbgrader(["generate_assignment", LESSON, "--force"], course).returncode == 0
+    release = read_nb(course / "release" / LESSON / f"{LESSON}.ipynb")
+    perfect = fill_solutions(release, read_nb(notebook(LESSON, "source")))
+    src = tmp_path / "moodle.zip"
+    with zipfile.ZipFile(src, "w") as archive:
+        archive.writestr(f"Иван Иванов_101_assignsubmission_file_/Копия {LESSON}.ipynb",
+                         nbformat.writes(perfect))
+        archive.writestr(f"Анна Петрова_102_assignsubmission_file_/{LESSON}.ipynb", "{not json")
+    take_in(src, LESSON, course)
+    autograde(course, [LESSON], jobs=1)
+    data = report.write(course, tmp_path / "report")
+    full = sum(nbgrader_meta(c).get("points", 0) for c in perfect.cells
+               if nbgrader_meta(c).get("grade") and not nbgrader_meta(c).get("solution"))
+    assert data["grades"]["Иван_Иванов"][LESSON] == full
+    assert data["grades"]["Анна_Петрова"][LESSON] == 0
+    anna = " ".join(data["notes"][("Анна_Петрова", LESSON)])
+    assert "файл повреждён, это не JSON" in anna and "оценена в 0 баллов" in anna
+    assert f"файл «Копия {LESSON}.ipynb» принят как {LESSON}.ipynb" in data["notes"][
+        ("Иван_Иванов", LESSON)]
