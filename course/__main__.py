@@ -105,7 +105,7 @@ def cmd_report(args):
     students = plural(len(data["grades"]), "студенту", "студентам", "студентам")
     print(f"Отчёт по {students}: {out / 'grades.csv'}, {out / 'exercises.csv'}, "
           f"{out / 'mistakes.csv'}, {out / 'flagged.csv'}, {out / 'notes.csv'}, "
-          f"{out / 'report.png'}.")
+          f"{out / 'report.png'}; всё вместе: {out / 'report.html'}.")
     for (lesson, text), count in data["mistakes"].most_common(5):
         print(f"  {lesson}: «{text}» — {count}")
     for (student, lesson), notes in sorted(data["notes"].items()):

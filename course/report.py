@@ -1,6 +1,6 @@
 """The class report: grades per student, pass rate per exercise, the most common diagnosed
 mistakes, the submissions the code scan flags and what went wrong while grading — as CSV
-files and a PNG of plots.
+files, a PNG of plots and an HTML page with both.
 
 Scores come from nbgrader's gradebook; mistakes from the hidden checks' messages
 («Вероятная ошибка: …») in the autograded notebooks; flags from ``course.scan``; what
@@ -9,16 +9,19 @@ death) from ``course.notes``.
 """
 
 import csv
+import html
 import re
+import textwrap
 from collections import Counter
 from pathlib import Path
 
 import matplotlib
 import nbformat
-from nbgrader.api import Gradebook
+from nbgrader.api import Gradebook, MissingEntry
 
 from course import notes
 from course.lessons import LESSONS, exercises
+from course.russian import plural
 from course.scan import scan_folder
 
 MISTAKE = re.compile(r"Вероятная ошибка: (.+?)\.?$", re.M)
@@ -32,17 +35,21 @@ def _exercise_of(grade_id, lesson):
 
 
 def gather(course):
-    """Rows of the report, read from the gradebook and the course folders."""
+    """The report's data, read from the gradebook and the course folders: lessons, grades
+    ({student: {lesson or "<lesson>:<exercise>": points}}), mistakes (Counter of (lesson,
+    text)), flagged and notes ({(student, lesson): [sentences]}), max_points (per exercise
+    key) and lesson_max (per lesson)."""
     course = Path(course)
     grades, exercise_points = {}, {}
     with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gb:
-        lessons = [a.name for a in gb.assignments if a.name in LESSONS]
+        lesson_max = {a.name: a.max_score for a in gb.assignments if a.name in LESSONS}
+        lessons = [lesson for lesson in LESSONS if lesson in lesson_max]
         for student in sorted(s.id for s in gb.students):
             row = grades.setdefault(student, {})
             for lesson in lessons:
                 try:
                     submission = gb.find_submission(lesson, student)
-                except Exception:
+                except MissingEntry:
                     continue
                 row[lesson] = submission.score
                 full = {}
@@ -69,66 +76,113 @@ def gather(course):
             if found:
                 flagged[(folder.parent.name, folder.name)] = found
     return {"lessons": lessons, "grades": grades, "mistakes": mistakes, "flagged": flagged,
-            "notes": notes.load_all(course), "max_points": exercise_points}
+            "notes": notes.load_all(course), "max_points": exercise_points,
+            "lesson_max": lesson_max}
 
 
-def write(course, out_dir):
-    """Write grades.csv, exercises.csv, mistakes.csv, flagged.csv, notes.csv and report.png."""
-    data = gather(course)
-    out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
+def tables(data):
+    """{file name: (header, rows)} of the report's tables, as written to CSV and HTML."""
     columns = data["lessons"] + sorted(data["max_points"])
-    with open(out / "grades.csv", "w", newline="", encoding="utf-8") as f:
-        writer = csv.writer(f)
-        writer.writerow(["студент", *columns])
-        for student, row in data["grades"].items():
-            writer.writerow([student, *(row.get(c, "") for c in columns)])
+    rates = pass_rates(data)
+    return {
+        "grades.csv": (["студент", *columns],
+                       [[student, *(row.get(c, "") for c in columns)]
+                        for student, row in data["grades"].items()]),
+        "exercises.csv": (["упражнение", "доля полностью решивших"],
+                          [[key, f"{rates[key]:.2f}"] for key in sorted(rates)]),
+        "mistakes.csv": (["урок", "ошибка", "сколько раз"],
+                         [[lesson, text, count]
+                          for (lesson, text), count in data["mistakes"].most_common()]),
+        "flagged.csv": (["студент", "урок", "что найдено"],
+                        [[student, lesson, "; ".join(found)]
+                         for (student, lesson), found in sorted(data["flagged"].items())]),
+        "notes.csv": (["студент", "урок", "что произошло при приёме и оценивании"],
+                      [[student, lesson, "; ".join(said)]
+                       for (student, lesson), said in sorted(data["notes"].items())]),
+    }
+
+
+def pass_rates(data):
+    """{"<lesson>:<exercise>": share of the students who submitted it that got full points}."""
     rates = {}
     for key, full in data["max_points"].items():
         earned = [row[key] for row in data["grades"].values() if key in row]
         rates[key] = sum(1 for e in earned if e >= full) / len(earned) if earned else 0.0
-    with open(out / "exercises.csv", "w", newline="", encoding="utf-8") as f:
-        writer = csv.writer(f)
-        writer.writerow(["упражнение", "доля полностью решивших"])
-        for key in sorted(rates):
-            writer.writerow([key, f"{rates[key]:.2f}"])
-    with open(out / "mistakes.csv", "w", newline="", encoding="utf-8") as f:
-        writer = csv.writer(f)
-        writer.writerow(["урок", "ошибка", "сколько раз"])
-        for (lesson, text), count in data["mistakes"].most_common():
-            writer.writerow([lesson, text, count])
-    with open(out / "flagged.csv", "w", newline="", encoding="utf-8") as f:
-        writer = csv.writer(f)
-        writer.writerow(["студент", "урок", "что найдено"])
-        for (student, lesson), found in sorted(data["flagged"].items()):
-            writer.writerow([student, lesson, "; ".join(found)])
-    with open(out / "notes.csv", "w", newline="", encoding="utf-8") as f:
-        writer = csv.writer(f)
-        writer.writerow(["студент", "урок", "что произошло при приёме и оценивании"])
-        for (student, lesson), said in sorted(data["notes"].items()):
-            writer.writerow([student, lesson, "; ".join(said)])
-    _plot(data, rates, out / "report.png")
+    return rates
+
+
+TITLES = {"grades.csv": "Оценки", "exercises.csv": "Решаемость упражнений",
+          "mistakes.csv": "Частые ошибки", "flagged.csv": "Подозрительные работы",
+          "notes.csv": "Что произошло при приёме и оценивании"}
+
+
+def write(course, out_dir):
+    """Write the tables as CSV files, report.png (plots) and report.html (plots and tables,
+    one page to open in a browser) into ``out_dir``; the gathered data."""
+    data = gather(course)
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    found = tables(data)
+    for name, (header, rows) in found.items():
+        with open(out / name, "w", newline="", encoding="utf-8") as f:
+            writer = csv.writer(f)
+            writer.writerow(header)
+            writer.writerows(rows)
+    _plot(data, out / "report.png")
+    sections = []
+    for name, (header, rows) in found.items():
+        cells = "".join(f"<th>{html.escape(str(h))}</th>" for h in header)
+        body = "".join("<tr>" + "".join(f"<td>{html.escape(str(v))}</td>" for v in row)
+                       + "</tr>" for row in rows) or (
+            f'<tr><td colspan="{len(header)}">нет</td></tr>')
+        sections.append(f'<h2>{TITLES[name]} <a href="{name}">({name})</a></h2>\n'
+                        f"<table><tr>{cells}</tr>{body}</table>")
+    (out / "report.html").write_text(
+        '<!DOCTYPE html>\n<html lang="ru"><head><meta charset="utf-8">'
+        "<title>Отчёт по группе</title><style>body{font-family:sans-serif;margin:2em}"
+        "table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:.2em .5em;"
+        "text-align:left}img{max-width:100%}</style></head><body>\n"
+        f"<h1>Отчёт по группе: {plural(len(data['grades']), 'студент', 'студента', 'студентов')}"
+        "</h1>\n"
+        '<img src="report.png" alt="распределение оценок, решаемость, частые ошибки">\n'
+        + "\n".join(sections) + "\n</body></html>\n", "utf-8")
     return data
 
 
-def _plot(data, rates, path):
+def _plot(data, path):
+    """Three panels: each lesson's scores (in % of its maximum), the pass rate of each
+    exercise, the most common diagnosed mistakes."""
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
+    from matplotlib.ticker import MaxNLocator
 
-    fig, (left, right) = plt.subplots(1, 2, figsize=(14, 5))
-    for lesson in data["lessons"]:
-        scores = [row[lesson] for row in data["grades"].values() if lesson in row]
-        left.hist(scores, bins=10, alpha=0.6, label=lesson)
-    left.set_xlabel("баллы за урок")
-    left.set_ylabel("число студентов")
-    left.set_title("Распределение оценок по урокам")
-    if data["lessons"]:
+    fig, (left, middle, right) = plt.subplots(1, 3, figsize=(18, 5.5))
+    lessons = [lesson for lesson in data["lessons"]
+               if any(lesson in row for row in data["grades"].values())]
+    if lessons:
+        left.hist([[100 * row[lesson] / (data["lesson_max"][lesson] or 1)
+                    for row in data["grades"].values() if lesson in row] for lesson in lessons],
+                  bins=range(0, 101, 10), label=lessons)
         left.legend()
+    left.set_xlabel("баллы за урок, % от максимума")
+    left.set_ylabel("число студентов")
+    left.yaxis.set_major_locator(MaxNLocator(integer=True))
+    left.set_title("Распределение оценок по урокам")
+    rates = pass_rates(data)
     names = sorted(rates)
-    right.barh(names, [rates[n] for n in names], color="tab:green")
-    right.set_xlim(0, 1)
-    right.set_xlabel("доля студентов, решивших упражнение полностью")
-    right.set_title("Решаемость упражнений")
+    middle.barh(names, [rates[n] for n in names], color="tab:green")
+    middle.invert_yaxis()
+    middle.set_xlim(0, 1)
+    middle.set_xlabel("доля студентов, решивших упражнение полностью")
+    middle.set_title("Решаемость упражнений")
+    common = data["mistakes"].most_common(8)
+    right.barh([textwrap.fill(f"{lesson}: {text}", 40) for (lesson, text), _ in common],
+               [count for _, count in common], color="tab:red")
+    right.invert_yaxis()
+    right.xaxis.set_major_locator(MaxNLocator(integer=True))
+    right.set_xlabel("сколько раз")
+    right.set_title("Частые ошибки" if common else "Частые ошибки: не найдено")
+    right.tick_params(axis="y", labelsize=8)
     fig.tight_layout()
     fig.savefig(path, dpi=100)
     plt.close(fig)

@@ -247,6 +247,9 @@ def test_the_class_report_lists_scores_mistakes_flags_and_notes(graded, tmp_path
         notes = {(row[0], row[1]): row[2] for row in csv.reader(f)}
     assert notes[("stubborn", LESSON)].startswith("ячейка ") and ("perfect", LESSON) not in notes
     assert (tmp_path / "report.png").stat().st_size > 10_000
+    page = (tmp_path / "report.html").read_text("utf-8")
+    assert 'src="report.png"' in page and "шаг сделан вдоль градиента (w + η·g)" in page
+    assert "<td>faker</td>" in page and "course/grading.py" in page
 
 
 def test_a_lesson_never_built_is_refused_in_russian(tmp_path):
