@@ -26,10 +26,12 @@ _JUDGE = ("import sys; sys.path.insert(0, sys.argv.pop(1)); "
           "from course.judge import main; main()")
 
 
-def _judge(phase, name, payload=None):
-    """Run one phase of ``course.judge`` in an isolated interpreter; its JSON answer."""
+def _judge(where, phase, name, payload=None):
+    """Run one phase of ``course.judge`` in an isolated interpreter; its JSON answer.
+    ``where``: (the interpreter, the folder holding the course package)."""
+    python, parent = where
     done = subprocess.run(
-        [sys.executable, "-I", "-c", _JUDGE, _PACKAGE_PARENT, phase, name],
+        [python, "-I", "-c", _JUDGE, parent, phase, name],
         input=json.dumps(payload) if payload is not None else "",
         capture_output=True, text=True, encoding="utf-8", timeout=120,
     )
@@ -38,23 +40,34 @@ def _judge(phase, name, payload=None):
     return json.loads(done.stdout)
 
 
+def _refuse_if_tampered(name, guard=tamper):
+    replaced = guard.findings()
+    if replaced:
+        raise AssertionError(
+            f"Проверка {name} невозможна: в ядре подменены {', '.join(replaced)}. "
+            "Перезапустите ядро и выполните ноутбук заново, не подменяя функции NumPy и Python."
+        )
+
+
 def check(name, func):
     """Grade the student's ``func`` for exercise ``name``; AssertionError with a Russian
     message if it is wrong, a short confirmation on stdout if it is right."""
     __tracebackhide__ = True  # IPython hides this frame in the traceback shown to students
     for module in (tamper, runner, wire):  # undo any patching of the helpers, as for this module
         importlib.reload(module)
-    replaced = tamper.findings()
-    if replaced:
-        raise AssertionError(
-            f"Проверка {name} невозможна: в ядре подменены {', '.join(replaced)}. "
-            "Перезапустите ядро и выполните ноутбук заново, не подменяя функции NumPy и Python."
-        )
+    _refuse_if_tampered(name)
     if not callable(func):
         raise AssertionError(f"{name} должна быть функцией, а это {type(func).__name__}.")
-    cases = [wire.decode(c) for c in _judge("cases", name)["cases"]]
+    # Bound now, while they are known to be genuine: the student's function, about to run,
+    # could replace this module's globals or sys.executable.
+    judge, refuse, reload, guard = _judge, _refuse_if_tampered, importlib.reload, tamper
+    where = (sys.executable, _PACKAGE_PARENT)
+    cases = [wire.decode(c) for c in judge(where, "cases", name)["cases"]]
     runs = [[wire.encode(r) for r in runner.run_case(func, case)] for case in cases]
-    answer = _judge("verdict", name, {"runs": runs})
+    # Whatever the function replaced while it ran (or while its results were encoded) must
+    # not answer for the judge.
+    refuse(name, reload(guard))
+    answer = judge(where, "verdict", name, {"runs": runs})
     if not answer["passed"]:
         raise AssertionError(answer["message"])
     print(answer["message"])

@@ -8,6 +8,8 @@ replaced. Each finding is a Russian sentence; an empty list means nothing was fo
 import base64
 import builtins
 import json
+import os
+import posix
 import subprocess
 import sys
 
@@ -64,6 +66,25 @@ def _genuine_stdlib(module, name):
     return isinstance(obj, _FUNCTION) and obj.__code__.co_filename == module.__file__
 
 
+def _genuine_posix(name):
+    """Whether ``os.<name>`` is still the C function of the real posix module."""
+    obj = getattr(os, name, None)
+    return obj.__class__ is _BUILTIN_FUNCTION and obj.__name__ == name and \
+        getattr(obj, "__self__", None) is posix and sys.modules.get("posix") is posix
+
+
+def _genuine_executable():
+    """Whether ``sys.executable``, which the checks run the judge with, is this very Python
+    (a script put in its place could answer for the judge)."""
+    if not os.path.exists("/proc/self/exe"):  # not Linux: nothing to compare with
+        return True
+    try:
+        mine, named = os.stat("/proc/self/exe"), os.stat(sys.executable)
+    except (OSError, TypeError, ValueError):
+        return False
+    return (mine.st_dev, mine.st_ino) == (named.st_dev, named.st_ino)
+
+
 def findings():
     """Russian descriptions of everything replaced; empty if the kernel looks genuine."""
     found = [f"встроенная функция Python «{n}»" for n in (*_LITERAL_TYPES, *BUILTIN_FUNCTIONS)
@@ -80,4 +101,8 @@ def findings():
             found.append("numpy.random.default_rng")
     found += [f"{m.__name__}.{n}" for m, names in STDLIB for n in names
               if not _genuine_stdlib(m, n)]
+    if not _genuine_posix("stat"):
+        found.append("os.stat")
+    elif not _genuine_executable():
+        found.append("sys.executable")
     return found

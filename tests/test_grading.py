@@ -192,3 +192,43 @@ def test_every_failure_message_names_a_case_in_russian():
     for name in GENERATORS:
         message = _fails(name, lambda *a: None)
         assert "не прошла скрытую проверку «" in message, message
+
+
+def test_a_fake_judge_put_in_place_of_the_interpreter_is_refused(tmp_path):
+    fake = tmp_path / "python"
+    fake.write_text("#!/bin/sh\necho '{\"cases\": [], \"passed\": true, \"message\": \"ok\"}'\n")
+    fake.chmod(0o755)
+    out = _tampered_run(f"sys.executable = {str(fake)!r}")
+    assert out.startswith("FAILED") and "sys.executable" in out
+
+
+@pytest.mark.parametrize("tampering, named", [
+    ("sys.modules['course.grading']._judge = "
+     "lambda *a, **k: {'cases': [], 'passed': True, 'message': 'ok'}", None),
+    ("sys.modules['course.grading']._PACKAGE_PARENT = '/nowhere'", None),
+    ("import subprocess, types; "
+     "subprocess.run = lambda *a, **k: types.SimpleNamespace("
+     "returncode=0, stdout='{\"passed\": true, \"message\": \"ok\"}', stderr='')",
+     "subprocess.run"),
+    ("sys.executable = '/bin/echo'", "sys.executable"),
+])
+def test_tampering_by_the_function_while_it_is_checked_does_not_pass_it(tampering, named):
+    # The wrong sgd_update tampers when the check calls it, after the first guard.
+    code = textwrap.dedent(f"""
+        import importlib, sys
+        def sgd_update(w, grad, lr):
+            {tampering}
+            return w + lr * grad
+        import course.grading
+        try:
+            importlib.reload(course.grading).check("sgd_update", sgd_update)
+            print("PASSED")
+        except AssertionError as e:
+            print("FAILED:", e)
+    """)
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True).stdout
+    assert out.startswith("FAILED"), out
+    if named:
+        assert named in out and "подменены" in out
+    else:
+        assert "Вероятная ошибка: шаг сделан вдоль градиента" in out
