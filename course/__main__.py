@@ -34,7 +34,8 @@ def cmd_build(args):
                                + release_check.kit_differences(lesson),
                                f"release/{lesson} собран из source/{lesson}, утечек нет")
     if not ok:
-        raise SystemExit("Версии для студентов нельзя раздавать, пока не исправлено сказанное выше.")
+        raise SystemExit("Версии для студентов нельзя раздавать, пока не исправлено "
+                         "сказанное выше.")
 
 
 def cmd_check(args):
@@ -96,6 +97,26 @@ def cmd_autograde(args):
           f"(nbgrader export, formgrader); пояснения — в {notes.AUTOGRADE}.")
 
 
+def cmd_feedback(args):
+    root, ok = Path(args.root), True
+    for lesson in _lessons(args.lessons):
+        graded = sorted(p.parent.name for p in root.glob(f"autograded/*/{lesson}") if p.is_dir())
+        if not graded:
+            print(f"Урок {lesson}: оценённых работ нет (сначала python -m course autograde).")
+            continue
+        done = build.run_nbgrader(["generate_feedback", lesson, "--force"], root)
+        missing = [s for s in graded if not any((root / "feedback" / s / lesson).glob("*.html"))]
+        made = plural(len(graded) - len(missing), "студента", "студентов", "студентов")
+        print(f"Урок {lesson}: отзывы для {made} в {root / 'feedback'}/<студент>/{lesson}/.")
+        if missing or done.returncode != 0:
+            ok = False
+            print(f"Урок {lesson}: nbgrader не создал отзывы для "
+                  f"{', '.join(missing) or 'части работ'}:\n{done.stderr[-2000:]}",
+                  file=sys.stderr)
+    if not ok:
+        raise SystemExit("Не все отзывы созданы, см. выше.")
+
+
 def cmd_report(args):
     if not (Path(args.root) / "gradebook.db").is_file():
         raise SystemExit(f"В {args.root} нет gradebook.db: оценок ещё нет "
@@ -140,10 +161,15 @@ def main(argv=None):
     p = sub.add_parser("autograde", help="оценить уроки у всех студентов параллельно")
     p.add_argument("lessons", nargs="*", help="уроки (по умолчанию все)")
     p.add_argument("--jobs", type=int, default=None, help="параллельных работ (по умолчанию ядра)")
-    p.add_argument("--memory-gb", type=float, default=4.0, help="предел памяти на работу в гигабайтах")
+    p.add_argument("--memory-gb", type=float, default=4.0,
+                   help="предел памяти на работу в гигабайтах")
     p.add_argument("--timeout", type=int, default=60, help="предел времени на ячейку, с")
     p.add_argument("--root", default=str(ROOT), help="папка курса")
     p.set_defaults(func=cmd_autograde)
+    p = sub.add_parser("feedback", help="создать отзывы для студентов (nbgrader generate_feedback)")
+    p.add_argument("lessons", nargs="*", help="уроки (по умолчанию все)")
+    p.add_argument("--root", default=str(ROOT), help="папка курса")
+    p.set_defaults(func=cmd_feedback)
     p = sub.add_parser("report", help="отчёт по группе: оценки, решаемость, ошибки, подозрения")
     p.add_argument("--root", default=str(ROOT), help="папка курса")
     p.add_argument("--out", default=str(ROOT / "reports"), help="куда сохранить отчёт")

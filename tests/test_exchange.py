@@ -77,7 +77,10 @@ def hub(tmp_path_factory):
     done = subprocess.run([sys.executable, "-m", "course", "autograde", LESSON, "--root",
                            str(course), "--jobs", "2"], capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
-    _nbgrader(["generate_feedback", LESSON], course, exchange)
+    feedback = subprocess.run([sys.executable, "-m", "course", "feedback", LESSON, "--root",
+                               str(course)], capture_output=True, text=True)
+    assert feedback.returncode == 0, feedback.stderr
+    assert f"Урок {LESSON}: отзывы для 2 студентов" in feedback.stdout
     _nbgrader(["release_feedback", LESSON], course, exchange)
     for user, home in homes.items():
         _nbgrader(["fetch_feedback", LESSON], home, exchange, user)
