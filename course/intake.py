@@ -2,7 +2,8 @@
 
 Layouts (``detect`` tells them apart):
     nbgrader   <src>/<student>/<lesson>/<anything>.ipynb  (a copy of someone's submitted/)
-    moodle     <src>/<Full Name>_<id>_assignsubmission_file_/<anything>.ipynb (bulk download)
+    moodle     <src>/<Full Name>_<id>_assignsubmission_file_/<anything>.ipynb (bulk download;
+               the student is <Full_Name>, or <Full_Name>_<id> for namesakes)
     files      <src>/<student>.ipynb, <student>_<lesson>.ipynb or <lesson>_<student>.ipynb
 ``src`` may be a folder or a .zip of one. Originals are only read; every accepted notebook is
 copied to submitted/<student>/<lesson>/<lesson>.ipynb, whatever the student named it. A
@@ -84,11 +85,17 @@ def _candidates(root, lesson, layout):
         for path in sorted(root.glob("*/*/*.ipynb")):
             found.setdefault(_student_id(path.parent.parent.name), []).append(path)
     elif layout == "moodle":
-        for folder in sorted(p for p in root.iterdir() if p.is_dir()):
-            match = MOODLE_FOLDER.match(folder.name)
-            if match:
-                found.setdefault(_student_id(match["name"]), []).extend(
-                    sorted(folder.rglob("*.ipynb")))
+        matches = [(folder, MOODLE_FOLDER.match(folder.name))
+                   for folder in sorted(p for p in root.iterdir() if p.is_dir())]
+        matches = [(folder, m) for folder, m in matches if m]
+        ids = {}
+        for _, m in matches:
+            ids.setdefault(_student_id(m["name"]), set()).add(m["id"])
+        for folder, m in matches:
+            student = _student_id(m["name"])
+            if len(ids[student]) > 1:  # namesakes: Moodle's participant id tells them apart
+                student = f"{student}_{m['id']}"
+            found.setdefault(student, []).extend(sorted(folder.rglob("*.ipynb")))
     else:
         for path in sorted(root.rglob("*.ipynb")):
             stem = re.sub(re.escape(lesson), "", path.stem).strip(" _-.")

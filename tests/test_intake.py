@@ -134,3 +134,11 @@ def test_a_moodle_class_is_taken_in_graded_and_reported(tmp_path):
     assert "файл повреждён, это не JSON" in anna and "оценена в 0 баллов" in anna
     assert f"файл «Копия {LESSON}.ipynb» принят как {LESSON}.ipynb" in data["notes"][
         ("Иван_Иванов", LESSON)]
+
+
+def test_moodle_namesakes_stay_two_students(tmp_path, course):
+    src = tmp_path / "moodle"
+    _write(src / "Иван Иванов_101_assignsubmission_file_" / f"{LESSON}.ipynb", _nb_text())
+    _write(src / "Иван Иванов_202_assignsubmission_file_" / f"{LESSON}.ipynb", _nb_text())
+    report = take_in(src, LESSON, course)
+    assert sorted(report.accepted) == ["Иван_Иванов_101", "Иван_Иванов_202"]
