@@ -136,44 +136,66 @@ def cmd_report(args):
             f"{student} ({lesson})" for student, lesson in sorted(data["flagged"])) + ".")
 
 
+# argparse's own words (it asks gettext, which has no Russian catalogue for it).
+ARGPARSE_RU = {
+    "usage: ": "использование: ",
+    "positional arguments": "аргументы",
+    "options": "параметры",
+    "show this help message and exit": "показать эту справку и выйти",
+    "%(prog)s: error: %(message)s\n": "%(prog)s: ошибка: %(message)s\n",
+    "the following arguments are required: %s": "не хватает аргументов: %s",
+    "unrecognized arguments: %s": "непонятные аргументы: %s",
+    "argument %(argument_name)s: %(message)s": "аргумент %(argument_name)s: %(message)s",
+    "invalid choice: %(value)r (choose from %(choices)s)":
+        "недопустимое значение %(value)r (можно: %(choices)s)",
+    "invalid %(type)s value: %(value)r": "недопустимое значение %(value)r (нужно %(type)s)",
+    "expected one argument": "нужно одно значение",
+    "ambiguous option: %(option)s could match %(matches)s":
+        "неоднозначный параметр %(option)s: подходят %(matches)s",
+}
+
+
+def _command(sub, name, func, help, lessons=True, root=True):
+    """A subcommand ``name`` running ``func``; with the usual lessons and --root arguments."""
+    p = sub.add_parser(name, help=help, description=help[0].upper() + help[1:] + ".")
+    if lessons:
+        p.add_argument("lessons", nargs="*", metavar="урок", help="уроки (по умолчанию все)")
+    if root:
+        p.add_argument("--root", default=str(ROOT), metavar="ПАПКА",
+                       help="папка курса (по умолчанию корень этого репозитория)")
+    p.set_defaults(func=func)
+    return p
+
+
 def main(argv=None):
+    argparse._ = lambda text: ARGPARSE_RU.get(text, text)
     parser = argparse.ArgumentParser(prog="python -m course",
                                      description="Инструменты преподавателя курса.")
-    sub = parser.add_subparsers(dest="command", required=True)
-    p = sub.add_parser("build", help="собрать версии для студентов (release/) из source/")
-    p.add_argument("lessons", nargs="*", help="уроки (по умолчанию все)")
-    p.set_defaults(func=cmd_build)
-    p = sub.add_parser("check", help="проверить release/: нет утечек решений, совпадает со "
-                                     "свежей сборкой (ничего не меняет)")
-    p.add_argument("lessons", nargs="*", help="уроки (по умолчанию все)")
-    p.set_defaults(func=cmd_check)
-    p = sub.add_parser("scan", help="проверить код сданных работ на попытки обмануть проверки")
-    p.add_argument("lessons", nargs="*", help="уроки (по умолчанию все)")
-    p.add_argument("--root", default=str(ROOT), help="папка курса (с папкой submitted/)")
-    p.set_defaults(func=cmd_scan)
-    p = sub.add_parser("intake", help="принять сданные работы (папка или zip) в submitted/")
-    p.add_argument("lesson", help="урок, например 01_sgd")
-    p.add_argument("source", help="папка или zip-архив с работами")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="команда")
+    _command(sub, "build", cmd_build, "собрать версии для студентов (release/) из source/ и "
+             "проверить их", root=False)
+    _command(sub, "check", cmd_check, "проверить release/: нет утечек решений, совпадает со "
+             "свежей сборкой (ничего не меняет)", root=False)
+    _command(sub, "scan", cmd_scan, "проверить код сданных работ на попытки обмануть проверки")
+    p = _command(sub, "intake", cmd_intake, "принять сданные работы (папка или zip) в "
+                 "submitted/", lessons=False)
+    p.add_argument("lesson", metavar="урок", help="урок, например 01_sgd")
+    p.add_argument("source", metavar="откуда", help="папка или zip-архив с работами")
     p.add_argument("--layout", choices=["nbgrader", "moodle", "files"],
                    help="вид выгрузки (по умолчанию определяется сам)")
-    p.add_argument("--root", default=str(ROOT), help="папка курса")
-    p.set_defaults(func=cmd_intake)
-    p = sub.add_parser("autograde", help="оценить уроки у всех студентов параллельно")
-    p.add_argument("lessons", nargs="*", help="уроки (по умолчанию все)")
-    p.add_argument("--jobs", type=int, default=None, help="параллельных работ (по умолчанию ядра)")
-    p.add_argument("--memory-gb", type=float, default=4.0,
-                   help="предел памяти на работу в гигабайтах")
-    p.add_argument("--timeout", type=int, default=60, help="предел времени на ячейку, с")
-    p.add_argument("--root", default=str(ROOT), help="папка курса")
-    p.set_defaults(func=cmd_autograde)
-    p = sub.add_parser("feedback", help="создать отзывы для студентов (nbgrader generate_feedback)")
-    p.add_argument("lessons", nargs="*", help="уроки (по умолчанию все)")
-    p.add_argument("--root", default=str(ROOT), help="папка курса")
-    p.set_defaults(func=cmd_feedback)
-    p = sub.add_parser("report", help="отчёт по группе: оценки, решаемость, ошибки, подозрения")
-    p.add_argument("--root", default=str(ROOT), help="папка курса")
-    p.add_argument("--out", default=str(ROOT / "reports"), help="куда сохранить отчёт")
-    p.set_defaults(func=cmd_report)
+    p = _command(sub, "autograde", cmd_autograde, "оценить уроки у всех студентов параллельно")
+    p.add_argument("--jobs", type=int, default=None, metavar="N",
+                   help="сколько работ оценивать одновременно (по умолчанию по числу ядер)")
+    p.add_argument("--memory-gb", type=float, default=4.0, metavar="ГБ",
+                   help="предел памяти на работу в гигабайтах (по умолчанию 4)")
+    p.add_argument("--timeout", type=int, default=60, metavar="С",
+                   help="предел времени на ячейку в секундах (по умолчанию 60)")
+    _command(sub, "feedback", cmd_feedback, "создать отзывы для студентов (nbgrader "
+             "generate_feedback)")
+    p = _command(sub, "report", cmd_report, "отчёт по группе: оценки, решаемость, ошибки, "
+                 "подозрения", lessons=False)
+    p.add_argument("--out", default=str(ROOT / "reports"), metavar="ПАПКА",
+                   help="куда сохранить отчёт (по умолчанию reports/)")
     args = parser.parse_args(argv)
     # nbgrader runs its helper programs (alembic) by name: this environment's first
     os.environ["PATH"] = os.pathsep.join([os.path.dirname(sys.executable),

@@ -309,3 +309,15 @@ def test_the_sandbox_keeps_the_environment_visible_when_it_lies_under_tmp(tmp_pa
     visible = sandbox.environment()
     assert tmp_path.resolve() in visible and (tmp_path / "lib").resolve() in visible
     assert outside not in visible
+
+
+def test_the_command_line_speaks_russian_in_help_and_errors():
+    run = [sys.executable, "-m", "course"]
+    help_text = subprocess.run([*run, "autograde", "--help"], capture_output=True,
+                               text=True).stdout
+    assert help_text.startswith("использование: python -m course autograde")
+    assert "показать эту справку и выйти" in help_text and "--jobs N" in help_text
+    wrong = subprocess.run([*run, "autograde", "--jobs", "два"], capture_output=True, text=True)
+    assert wrong.returncode == 2
+    assert "ошибка: аргумент --jobs: недопустимое значение 'два'" in wrong.stderr
+    assert "usage" not in wrong.stderr + help_text and "error" not in wrong.stderr
