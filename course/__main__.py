@@ -30,8 +30,7 @@ def cmd_build(args):
     ok = True
     for lesson in _lessons(args.lessons):
         build.build(lesson)
-        ok &= _report_problems(lesson, release_check.leaks(lesson)
-                               + release_check.kit_differences(lesson),
+        ok &= _report_problems(lesson, release_check.problems(lesson),
                                f"release/{lesson} собран из source/{lesson}, утечек нет")
     if not ok:
         raise SystemExit("Версии для студентов нельзя раздавать, пока не исправлено "
@@ -41,9 +40,7 @@ def cmd_build(args):
 def cmd_check(args):
     ok = True
     for lesson in _lessons(args.lessons):
-        ok &= _report_problems(lesson, release_check.leaks(lesson)
-                               + release_check.kit_differences(lesson)
-                               + release_check.stale(lesson),
+        ok &= _report_problems(lesson, release_check.problems(lesson, rebuild=True),
                                f"release/{lesson} совпадает со свежей сборкой, утечек нет")
     if not ok:
         raise SystemExit("Проверка не пройдена.")
@@ -64,10 +61,13 @@ def cmd_intake(args):
     (lesson,) = _lessons([args.lesson])
     report = intake.take_in(args.source, lesson, args.root, layout=args.layout)
     for student in sorted(set(report.accepted) | set(report.notes)):
-        status = "принята" if student in report.accepted else "НЕ принята"
+        status = ("принята как есть" if student in report.unusable else
+                  "принята" if student in report.accepted else "НЕ принята")
         notes = "; ".join(report.notes.get(student, []))
         print(f"{student}: работа {status}" + (f" ({notes})" if notes else "") + ".")
-    print(f"Принято работ: {len(report.accepted)}; они в {Path(args.root) / 'submitted'}.")
+    print(f"Принято работ: {len(report.accepted)}"
+          + (f", из них оценить нельзя: {len(report.unusable)}" if report.unusable else "")
+          + f"; они в {Path(args.root) / 'submitted'}.")
 
 
 def cmd_autograde(args):
@@ -124,13 +124,12 @@ def cmd_report(args):
     data = report.write(args.root, args.out)
     out = Path(args.out)
     students = plural(len(data["grades"]), "студенту", "студентам", "студентам")
-    print(f"Отчёт по {students}: {out / 'grades.csv'}, {out / 'exercises.csv'}, "
-          f"{out / 'mistakes.csv'}, {out / 'flagged.csv'}, {out / 'notes.csv'}, "
-          f"{out / 'report.png'}; всё вместе: {out / 'report.html'}.")
+    files = ", ".join(str(out / name) for name in [*report.tables(data), "report.png"])
+    print(f"Отчёт по {students}: {files}; всё вместе: {out / 'report.html'}.")
     for (lesson, text), count in data["mistakes"].most_common(5):
         print(f"  {lesson}: «{text}» — {count}")
-    for (student, lesson), notes in sorted(data["notes"].items()):
-        print(f"  {student}, урок {lesson}: " + "; ".join(notes) + ".")
+    for (student, lesson), said in sorted(data["notes"].items()):
+        print(f"  {student}, урок {lesson}: " + "; ".join(said) + ".")
     if data["flagged"]:
         print("Подозрительные работы: " + ", ".join(
             f"{student} ({lesson})" for student, lesson in sorted(data["flagged"])) + ".")
@@ -144,11 +143,11 @@ ARGPARSE_RU = {
     "show this help message and exit": "показать эту справку и выйти",
     "%(prog)s: error: %(message)s\n": "%(prog)s: ошибка: %(message)s\n",
     "the following arguments are required: %s": "не хватает аргументов: %s",
-    "unrecognized arguments: %s": "непонятные аргументы: %s",
+    "unrecognized arguments: %s": "лишние аргументы: %s",
     "argument %(argument_name)s: %(message)s": "аргумент %(argument_name)s: %(message)s",
     "invalid choice: %(value)r (choose from %(choices)s)":
         "недопустимое значение %(value)r (можно: %(choices)s)",
-    "invalid %(type)s value: %(value)r": "недопустимое значение %(value)r (нужно %(type)s)",
+    "invalid %(type)s value: %(value)r": "недопустимое значение %(value)r, ожидается тип %(type)s",
     "expected one argument": "нужно одно значение",
     "ambiguous option: %(option)s could match %(matches)s":
         "неоднозначный параметр %(option)s: подходят %(matches)s",

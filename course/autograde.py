@@ -54,15 +54,6 @@ class Outcome:
     notes: list = field(default_factory=list)
 
 
-def _read(path):
-    """The notebook as JSON, or None if it cannot be read as one."""
-    try:
-        nb = json.loads(path.read_text("utf-8"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError):
-        return None
-    return nb if isinstance(nb, dict) and isinstance(nb.get("cells"), list) else None
-
-
 def _marked(cells):
     """{grade_id: cell} of the cells with nbgrader marks, in order."""
     found = {}
@@ -247,7 +238,7 @@ def autograde(course, lessons, students=None, jobs=None, memory_gb=4.0, cell_tim
     outcomes = {pair: Outcome(*pair) for pair in pairs}
     readable, unreadable = {}, []
     for student, lesson in pairs:
-        nb = _read(course / "submitted" / student / lesson / f"{lesson}.ipynb")
+        nb, _ = intake.read_notebook(course / "submitted" / student / lesson / f"{lesson}.ipynb")
         if nb is None:
             unreadable.append((student, lesson))
             outcomes[student, lesson].notes.append(

@@ -26,12 +26,12 @@ from course.sandbox import SandboxedKernelManager
 
 MAX_RESTARTS = 10
 START_ATTEMPTS = 3  # a kernel that dies before its first cell is started again this often
+GRACE = 10  # seconds a kernel gets to answer an interrupt before it is killed
 
 
 class KernelStartFailed(Exception):
     """The kernel died or did not answer before any cell ran: the environment is at fault,
     not the submission (no student code has run yet)."""
-GRACE = 10  # seconds a kernel gets to answer an interrupt before it is killed
 
 
 @dataclass

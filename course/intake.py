@@ -34,6 +34,7 @@ class Intake:
 
     accepted: dict = field(default_factory=dict)   # student -> source path taken
     notes: dict = field(default_factory=dict)      # student -> [Russian sentences]
+    unusable: set = field(default_factory=set)     # accepted, but nothing in it can be graded
 
     def note(self, student, text):
         self.notes.setdefault(student, []).append(text)
@@ -54,9 +55,12 @@ def lesson_of(nb):
     return None
 
 
-def _read(path):
-    """The notebook as JSON, or a Russian reason why it cannot be read."""
-    raw = path.read_bytes()
+def read_notebook(path):
+    """(the notebook as JSON, None), or (None, a Russian reason why it cannot be read)."""
+    try:
+        raw = Path(path).read_bytes()
+    except OSError as error:
+        return None, f"файл не читается ({type(error).__name__})"
     if not raw.strip():
         return None, "пустой файл"
     try:
@@ -130,7 +134,7 @@ def _take_student(student, paths, lesson, course_dir, report):
     for path in paths:
         if ".ipynb_checkpoints" in path.parts:
             continue
-        nb, problem = _read(path)
+        nb, problem = read_notebook(path)
         if not problem:
             other = lesson_of(nb)
             if other and other != lesson:
@@ -145,11 +149,12 @@ def _take_student(student, paths, lesson, course_dir, report):
         if not unusable:
             report.note(student, f"нет работы по уроку {lesson}")
             return
-        if target.is_file() and _read(target)[0] is not None:
+        if target.is_file() and read_notebook(target)[0] is not None:
             report.note(student, "новая работа не принята, оставлена принятая раньше")
             return
         # Taken as it is, so that the student is graded (0 points) and the report says why.
         report.note(student, "работу нельзя оценить: она получит 0 баллов")
+        report.unusable.add(student)
         usable = unusable
     usable.sort(key=lambda p: p.stat().st_mtime)
     chosen = usable[-1]

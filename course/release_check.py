@@ -102,6 +102,13 @@ def kit_differences(lesson, root=ROOT):
     return found
 
 
+def problems(lesson, root=ROOT, rebuild=False):
+    """Every problem of release/<lesson>: its leaks, kit copies that differ and, if
+    ``rebuild``, what differs from a fresh build (``stale``)."""
+    return (leaks(lesson, root) + kit_differences(lesson, root)
+            + (stale(lesson, root) if rebuild else []))
+
+
 def stale(lesson, root=ROOT):
     """Files in which release/<lesson> differs from a fresh nbgrader build of source/<lesson>
     (built in a temporary copy of the course; nothing in ``root`` is written)."""

@@ -81,22 +81,23 @@ def gather(course):
 
 
 def tables(data):
-    """{file name: (header, rows)} of the report's tables, as written to CSV and HTML."""
+    """{file name: (title, header, rows)} of the report's tables, as written to CSV and HTML."""
     columns = data["lessons"] + sorted(data["max_points"])
     rates = pass_rates(data)
     return {
-        "grades.csv": (["студент", *columns],
+        "grades.csv": ("Оценки", ["студент", *columns],
                        [[student, *(row.get(c, "") for c in columns)]
                         for student, row in data["grades"].items()]),
-        "exercises.csv": (["упражнение", "доля полностью решивших"],
+        "exercises.csv": ("Решаемость упражнений", ["упражнение", "доля полностью решивших"],
                           [[key, f"{rates[key]:.2f}"] for key in sorted(rates)]),
-        "mistakes.csv": (["урок", "ошибка", "сколько раз"],
+        "mistakes.csv": ("Частые ошибки", ["урок", "ошибка", "сколько раз"],
                          [[lesson, text, count]
                           for (lesson, text), count in data["mistakes"].most_common()]),
-        "flagged.csv": (["студент", "урок", "что найдено"],
+        "flagged.csv": ("Подозрительные работы", ["студент", "урок", "что найдено"],
                         [[student, lesson, "; ".join(found)]
                          for (student, lesson), found in sorted(data["flagged"].items())]),
-        "notes.csv": (["студент", "урок", "что произошло при приёме и оценивании"],
+        "notes.csv": ("Что произошло при приёме и оценивании",
+                      ["студент", "урок", "что произошло при приёме и оценивании"],
                       [[student, lesson, "; ".join(said)]
                        for (student, lesson), said in sorted(data["notes"].items())]),
     }
@@ -111,11 +112,6 @@ def pass_rates(data):
     return rates
 
 
-TITLES = {"grades.csv": "Оценки", "exercises.csv": "Решаемость упражнений",
-          "mistakes.csv": "Частые ошибки", "flagged.csv": "Подозрительные работы",
-          "notes.csv": "Что произошло при приёме и оценивании"}
-
-
 def write(course, out_dir):
     """Write the tables as CSV files, report.png (plots) and report.html (plots and tables,
     one page to open in a browser) into ``out_dir``; the gathered data."""
@@ -123,19 +119,19 @@ def write(course, out_dir):
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     found = tables(data)
-    for name, (header, rows) in found.items():
+    for name, (_, header, rows) in found.items():
         with open(out / name, "w", newline="", encoding="utf-8") as f:
             writer = csv.writer(f)
             writer.writerow(header)
             writer.writerows(rows)
     _plot(data, out / "report.png")
     sections = []
-    for name, (header, rows) in found.items():
+    for name, (title, header, rows) in found.items():
         cells = "".join(f"<th>{html.escape(str(h))}</th>" for h in header)
         body = "".join("<tr>" + "".join(f"<td>{html.escape(str(v))}</td>" for v in row)
                        + "</tr>" for row in rows) or (
             f'<tr><td colspan="{len(header)}">нет</td></tr>')
-        sections.append(f'<h2>{TITLES[name]} <a href="{name}">({name})</a></h2>\n'
+        sections.append(f'<h2>{title} <a href="{name}">({name})</a></h2>\n'
                         f"<table><tr>{cells}</tr>{body}</table>")
     (out / "report.html").write_text(
         '<!DOCTYPE html>\n<html lang="ru"><head><meta charset="utf-8">'

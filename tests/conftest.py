@@ -1,5 +1,7 @@
 """Shared fixtures: the lessons, notebook helpers and temporary copies of the course."""
 
+import hashlib
+
 import nbformat
 import pytest
 
@@ -20,6 +22,28 @@ def read_nb(path):
 
 def nbgrader_meta(cell):
     return cell.metadata.get("nbgrader", {})
+
+
+def is_test_cell(cell):
+    """Whether ``cell`` is an autograded test cell (graded, not a solution)."""
+    meta = nbgrader_meta(cell)
+    return bool(meta.get("grade") and not meta.get("solution"))
+
+
+def auto_points(nb, exclude=None):
+    """Points of the autograded test cells of ``nb``, leaving out the tests of exercise
+    ``exclude``."""
+    return sum(nbgrader_meta(c)["points"] for c in nb.cells if is_test_cell(c)
+               and not (exclude and nbgrader_meta(c)["grade_id"].startswith(f"test_{exclude}")))
+
+
+def tree_hash(root):
+    """A hash of the names and contents of every file under ``root``."""
+    h = hashlib.sha256()
+    for p in sorted(root.rglob("*")):
+        if p.is_file():
+            h.update(str(p.relative_to(root)).encode() + p.read_bytes())
+    return h.hexdigest()
 
 
 def solution_cells(nb):

@@ -7,7 +7,6 @@ promise about it. Student code in this batch that attacks files runs only if the
 """
 
 import csv
-import hashlib
 import os
 import subprocess
 import sys
@@ -17,7 +16,8 @@ import nbformat
 import pytest
 from nbgrader.api import Gradebook
 
-from conftest import copy_course, fill_solutions, nbgrader_meta, read_nb, run_nbgrader
+from conftest import (auto_points, copy_course, fill_solutions, is_test_cell, nbgrader_meta,
+                      read_nb, run_nbgrader, tree_hash)
 from course import notes, report, sandbox
 from course.autograde import CannotGrade, autograde
 from course.execute import MAX_RESTARTS
@@ -55,30 +55,15 @@ def _replace(nb, grade_id_prefix, code):
     return nb
 
 
-def _is_test(cell):
-    meta = nbgrader_meta(cell)
-    return meta.get("grade") and not meta.get("solution")
-
-
 def _tests_moved_to_the_end(nb):
     nb = nbformat.from_dict(nb)
-    tests = [c for c in nb.cells if _is_test(c)]
-    nb.cells = [c for c in nb.cells if not _is_test(c)] + tests[::-1]
+    tests = [c for c in nb.cells if is_test_cell(c)]
+    nb.cells = [c for c in nb.cells if not is_test_cell(c)] + tests[::-1]
     return nb
 
 
-def _tree_hash(root):
-    h = hashlib.sha256()
-    for p in sorted(root.rglob("*")):
-        if p.is_file():
-            h.update(str(p.relative_to(root)).encode() + p.read_bytes())
-    return h.hexdigest()
-
-
 def _points(exclude=None):
-    source = read_nb(notebook(LESSON, "source"))
-    return sum(nbgrader_meta(c)["points"] for c in source.cells if _is_test(c)
-               and not (exclude and nbgrader_meta(c)["grade_id"].startswith(f"test_{exclude}")))
+    return auto_points(read_nb(notebook(LESSON, "source")), exclude)
 
 
 def _berserk(perfect):
@@ -95,7 +80,7 @@ def _points_before(nb, grade_id):
     for cell in nb.cells:
         if nbgrader_meta(cell).get("grade_id") == grade_id:
             return points
-        if _is_test(cell):
+        if is_test_cell(cell):
             points += nbgrader_meta(cell)["points"]
     raise AssertionError(f"no cell {grade_id}")
 
@@ -126,7 +111,7 @@ def _submissions(course, release, perfect):
         # test cells edited to pass, deleted, or moved: nbgrader restores them
         "edited": _replace(_replace(perfect, "sgd_update", WRONG_SGD), "test_sgd_update", "pass"),
         "deleted": nbformat.from_dict({**perfect, "cells": [
-            c for c in perfect.cells if not _is_test(c)]}),
+            c for c in perfect.cells if not is_test_cell(c)]}),
         "reordered": _tests_moved_to_the_end(perfect),
         # an answer deleted with its tests costs that exercise only
         "cut": nbformat.from_dict({**perfect, "cells": [
@@ -173,7 +158,7 @@ def graded(tmp_path_factory):
         folder = course / "submitted" / student / LESSON
         folder.mkdir(parents=True)
         (folder / f"{LESSON}.ipynb").write_text(text)
-    before = _tree_hash(course / "submitted")
+    before = tree_hash(course / "submitted")
     outcomes = {o.student: o for o in autograde(course, [LESSON], jobs=2, memory_gb=4,
                                                  cell_timeout=CELL_TIMEOUT)}
     return course, outcomes, before
@@ -228,7 +213,7 @@ def test_no_student_changes_any_file_but_their_own_output(graded):
     course, outcomes, before = graded
     if _in_ci():
         assert "vandal" in outcomes
-    assert _tree_hash(course / "submitted") == before
+    assert tree_hash(course / "submitted") == before
     assert (course / "gradebook.db").read_bytes()[:15] == b"SQLite format 3"
     assert (course / "autograded" / "perfect" / LESSON / f"{LESSON}.ipynb").exists()
 
@@ -294,10 +279,10 @@ def test_a_kernel_that_cannot_start_stops_grading_and_writes_nothing(tmp_path, m
     (broken / "sitecustomize.py").write_text(
         "import os\nif os.environ.get('NBGRADER_EXECUTION') == 'autograde':\n    os._exit(3)\n")
     monkeypatch.setenv("PYTHONPATH", str(broken))
-    before = _tree_hash(course)
+    before = tree_hash(course)
     with pytest.raises(CannotGrade, match="Ядро Python не запускается .*баллы не записаны"):
         autograde(course, [LESSON], jobs=1)
-    assert _tree_hash(course) == before
+    assert tree_hash(course) == before
 
 
 def test_the_sandbox_keeps_the_environment_visible_when_it_lies_under_tmp(tmp_path,

@@ -6,13 +6,11 @@ Playwright the tests skip, except under CI, where they fail.
 """
 
 import os
-import shutil
 import socket
 import subprocess
 import sys
 import time
 import urllib.request
-from pathlib import Path
 
 import nbformat
 import pytest

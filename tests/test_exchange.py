@@ -17,7 +17,7 @@ import nbformat
 import pytest
 from nbgrader.api import Gradebook
 
-from conftest import copy_course, fill_solutions, nbgrader_meta, read_nb, run_nbgrader
+from conftest import auto_points, copy_course, fill_solutions, nbgrader_meta, read_nb, run_nbgrader
 from course.lessons import notebook
 
 pytestmark = pytest.mark.notebooks
@@ -88,10 +88,7 @@ def hub(tmp_path_factory):
 
 
 def _points(exclude=None):
-    source = read_nb(notebook(LESSON, "source"))
-    return sum(nbgrader_meta(c)["points"] for c in source.cells
-               if nbgrader_meta(c).get("grade") and not nbgrader_meta(c).get("solution")
-               and not (exclude and nbgrader_meta(c)["grade_id"].startswith(f"test_{exclude}")))
+    return auto_points(read_nb(notebook(LESSON, "source")), exclude)
 
 
 def test_collect_takes_each_students_latest_submission(hub):

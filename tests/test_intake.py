@@ -9,7 +9,7 @@ import zipfile
 import nbformat
 import pytest
 
-from conftest import copy_course, fill_solutions, nbgrader_meta, read_nb, run_nbgrader
+from conftest import auto_points, copy_course, fill_solutions, read_nb, run_nbgrader, tree_hash
 from course import notes, report
 from course.autograde import autograde
 from course.intake import detect, take_in
@@ -20,14 +20,6 @@ LESSON = "01_sgd"
 
 def _nb_text(lesson=LESSON):
     return json.dumps(read_nb(notebook(lesson, "release")))
-
-
-def _tree_hash(root):
-    h = hashlib.sha256()
-    for p in sorted(root.rglob("*")):
-        if p.is_file():
-            h.update(str(p.relative_to(root)).encode() + p.read_bytes())
-    return h.hexdigest()
 
 
 def _write(path, text, mtime=None):
@@ -48,7 +40,7 @@ def test_nbgrader_layout_with_renamed_notebooks(tmp_path, course):
     _write(src / "ivanov" / LESSON / f"{LESSON}.ipynb", _nb_text())
     _write(src / "petrova" / LESSON / f"{LESSON} (1).ipynb", _nb_text())
     _write(src / "sidorov" / LESSON / f"Копия {LESSON}.ipynb", _nb_text())
-    before = _tree_hash(src)
+    before = tree_hash(src)
     report = take_in(src, LESSON, course)
     assert detect(src) == "nbgrader"
     assert sorted(report.accepted) == ["ivanov", "petrova", "sidorov"]
@@ -56,7 +48,7 @@ def test_nbgrader_layout_with_renamed_notebooks(tmp_path, course):
         assert (course / "submitted" / student / LESSON / f"{LESSON}.ipynb").exists()
         assert (course / "submitted" / student / LESSON / "timestamp.txt").exists()
     assert any("принят как 01_sgd.ipynb" in n for n in report.notes["petrova"])
-    assert _tree_hash(src) == before
+    assert tree_hash(src) == before
 
 
 def test_moodle_zip_with_broken_empty_foreign_and_duplicate_files(tmp_path, course):
@@ -80,7 +72,8 @@ def test_moodle_zip_with_broken_empty_foreign_and_duplicate_files(tmp_path, cour
     assert "не JSON" in " ".join(report.notes["Анна_Петрова"])
     assert "пустой файл" in " ".join(report.notes["Олег_Сидоров"])
     assert "ноутбук урока 02_nesterov, а не 01_sgd" in " ".join(report.notes["Ольга_Орлова"])
-    for student in ("Анна_Петрова", "Олег_Сидоров", "Ольга_Орлова"):
+    assert report.unusable == {"Анна_Петрова", "Олег_Сидоров", "Ольга_Орлова"}
+    for student in report.unusable:
         assert "работу нельзя оценить: она получит 0 баллов" in report.notes[student]
     assert any("сдано 2 файла; принят самый новый" in n for n in report.notes["Пётр_Павлов"])
     assert hashlib.sha256(src.read_bytes()).hexdigest() == before
@@ -126,9 +119,7 @@ def test_a_moodle_class_is_taken_in_graded_and_reported(tmp_path):
     take_in(src, LESSON, course)
     autograde(course, [LESSON], jobs=1)
     data = report.write(course, tmp_path / "report")
-    full = sum(nbgrader_meta(c).get("points", 0) for c in perfect.cells
-               if nbgrader_meta(c).get("grade") and not nbgrader_meta(c).get("solution"))
-    assert data["grades"]["Иван_Иванов"][LESSON] == full
+    assert data["grades"]["Иван_Иванов"][LESSON] == auto_points(perfect)
     assert data["grades"]["Анна_Петрова"][LESSON] == 0
     anna = " ".join(data["notes"][("Анна_Петрова", LESSON)])
     assert "файл повреждён, это не JSON" in anna and "оценена в 0 баллов" in anna

@@ -7,7 +7,8 @@ import nbformat
 import pytest
 from nbgrader.api import Gradebook
 
-from conftest import LESSONS, copy_course, fill_solutions, nbgrader_meta, read_nb, run_nbgrader
+from conftest import (LESSONS, auto_points, copy_course, fill_solutions, is_test_cell,
+                      nbgrader_meta, read_nb, run_nbgrader)
 from course.lessons import notebook
 from course.scan import scan_notebook
 
@@ -41,17 +42,6 @@ TAMPERING = ("import numpy\n"
              "numpy.testing.assert_allclose = lambda *args, **kwargs: None\n")
 
 
-def _auto_points(source_nb, failing=None):
-    """Points of the autograded cells, leaving out the tests of exercise ``failing``."""
-    total = 0
-    for cell in source_nb.cells:
-        meta = nbgrader_meta(cell)
-        if meta.get("grade") and not meta.get("solution"):
-            if failing is None or not meta["grade_id"].startswith(f"test_{failing}"):
-                total += meta["points"]
-    return total
-
-
 @pytest.fixture(scope="module", params=LESSONS)
 def graded(request, tmp_path_factory):
     """(course copy, source notebook, lesson): the submissions autograded and fed back.
@@ -71,8 +61,7 @@ def graded(request, tmp_path_factory):
         if nbgrader_meta(cell).get("grade_id") == name:
             cell.source = code
     no_tests = nbformat.from_dict(perfect)
-    no_tests.cells = [c for c in no_tests.cells
-                      if not (nbgrader_meta(c).get("grade") and not nbgrader_meta(c).get("solution"))]
+    no_tests.cells = [c for c in no_tests.cells if not is_test_cell(c)]
     tampered = nbformat.from_dict(wrong)
     for cell in tampered.cells:
         if nbgrader_meta(cell).get("grade_id") == name:
@@ -101,7 +90,7 @@ def _scores(course, lesson):
 def test_autograde_gives_exact_scores(graded):
     course, source, lesson = graded
     scores = _scores(course, lesson)
-    full, wrong = _auto_points(source), _auto_points(source, failing=WRONG[lesson][0])
+    full, wrong = auto_points(source), auto_points(source, exclude=WRONG[lesson][0])
     assert scores == {"perfect": full, "blank": 0, "wrong": wrong, "no_tests": full,
                       "tampered": wrong}
 
