@@ -18,6 +18,8 @@ from course.lessons import KIT, KIT_FILES, ROOT
 
 REFERENCE = Path(__file__).resolve().parent / "reference.py"
 SOLUTION = re.compile(r"### BEGIN SOLUTION\n(.*?)### END SOLUTION", re.S)
+# Made by Python and by Jupyter's autosave, never part of a release.
+CACHES = {"__pycache__", ".ipynb_checkpoints"}
 HIDDEN = re.compile(r"### BEGIN HIDDEN TESTS\n(.*?)### END HIDDEN TESTS", re.S)
 
 
@@ -25,7 +27,7 @@ def release_files(lesson, root=ROOT):
     """{path relative to release/<lesson>: bytes} of the files shipped to students."""
     base = Path(root) / "release" / lesson
     return {p.relative_to(base): p.read_bytes() for p in sorted(base.rglob("*"))
-            if p.is_file() and "__pycache__" not in p.parts}
+            if p.is_file() and not CACHES & set(p.parts)}
 
 
 def significant_lines(text):
