@@ -5,7 +5,6 @@ import os
 import sys
 from pathlib import Path
 
-from course import autograde, build, intake, notes, release_check, report, sandbox, scan
 from course.lessons import LESSONS, ROOT, existing
 from course.russian import plural
 
@@ -27,6 +26,8 @@ def _report_problems(lesson, problems, fine):
 
 
 def cmd_build(args):
+    from course import build, release_check
+
     ok = True
     for lesson in _lessons(args.lessons):
         build.build(lesson)
@@ -38,6 +39,8 @@ def cmd_build(args):
 
 
 def cmd_check(args):
+    from course import release_check
+
     ok = True
     for lesson in _lessons(args.lessons):
         ok &= _report_problems(lesson, release_check.problems(lesson, rebuild=True),
@@ -47,6 +50,8 @@ def cmd_check(args):
 
 
 def cmd_scan(args):
+    from course import scan
+
     flagged = 0
     for lesson in _lessons(args.lessons):
         for folder in sorted(Path(args.root).glob(f"submitted/*/{lesson}")):
@@ -58,6 +63,8 @@ def cmd_scan(args):
 
 
 def cmd_intake(args):
+    from course import intake
+
     (lesson,) = _lessons([args.lesson])
     report = intake.take_in(args.source, lesson, args.root, layout=args.layout)
     for student in sorted(set(report.accepted) | set(report.notes)):
@@ -71,6 +78,8 @@ def cmd_intake(args):
 
 
 def cmd_autograde(args):
+    from course import autograde, notes
+
     from tqdm import tqdm
 
     lessons = _lessons(args.lessons)
@@ -79,14 +88,13 @@ def cmd_autograde(args):
     if not total:
         raise SystemExit(f"В {root / 'submitted'} нет работ по урокам {', '.join(lessons)}: "
                          "примите их (python -m course intake или nbgrader collect).")
-    if not sandbox.available():
-        print("Внимание: песочница bubblewrap недоступна (apt-get install bubblewrap), поэтому "
-              "код студентов выполняется без неё и может менять файлы вне своей папки.",
-              file=sys.stderr)
+    settings = autograde.Settings(jobs=args.jobs or 0, memory_gb=args.memory_gb,
+                                  cell_timeout=args.timeout,
+                                  notebook_timeout=args.notebook_timeout,
+                                  processes=args.processes)
     try:
         with tqdm(total=total, desc="Оценивание", unit="работа") as bar:
-            outcomes = autograde.autograde(root, lessons, jobs=args.jobs,
-                                           memory_gb=args.memory_gb, cell_timeout=args.timeout,
+            outcomes = autograde.autograde(root, lessons, settings=settings,
                                            progress=lambda outcome: bar.update())
     except autograde.CannotGrade as error:
         raise SystemExit(str(error)) from None
@@ -98,6 +106,8 @@ def cmd_autograde(args):
 
 
 def cmd_feedback(args):
+    from course import build
+
     root, ok = Path(args.root), True
     for lesson in _lessons(args.lessons):
         graded = sorted(p.parent.name for p in root.glob(f"autograded/*/{lesson}") if p.is_dir())
@@ -118,6 +128,8 @@ def cmd_feedback(args):
 
 
 def cmd_report(args):
+    from course import report
+
     if not (Path(args.root) / "gradebook.db").is_file():
         raise SystemExit(f"В {args.root} нет gradebook.db: оценок ещё нет "
                          "(python -m course build, затем autograde).")
@@ -189,6 +201,11 @@ def main(argv=None):
                    help="предел памяти на работу в гигабайтах (по умолчанию 4)")
     p.add_argument("--timeout", type=int, default=60, metavar="С",
                    help="предел времени на ячейку в секундах (по умолчанию 60)")
+    p.add_argument("--notebook-timeout", type=int, default=900, metavar="С",
+                   help="предел времени на весь ноутбук в секундах: после него остальные "
+                        "ячейки засчитываются как ошибочные (по умолчанию 900)")
+    p.add_argument("--processes", type=int, default=64, metavar="N",
+                   help="предел числа процессов и потоков ядра (по умолчанию 64)")
     _command(sub, "feedback", cmd_feedback, "создать отзывы для студентов (nbgrader "
              "generate_feedback)")
     p = _command(sub, "report", cmd_report, "отчёт по группе: оценки, решаемость, ошибки, "

@@ -23,26 +23,29 @@ import io
 import json
 import os
 import re
-import resource
 import shutil
 import tempfile
 import warnings
 from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from multiprocessing import get_context
 from pathlib import Path
 
 import matplotlib
+import nbformat
 from nbgrader.api import Gradebook
 
 from course import execute, intake, notes, sandbox
+from course.nbmeta import grade_id
 from course.russian import plural
 
 # What nbgrader's exchange puts beside a submission; nbgrader needs them when it records the
 # grades (the submission time) and releases feedback (the secret that names the student's copy).
 NBGRADER_FILES = ("timestamp.txt", "submission_secret.txt")
-# Kernels of parallel jobs share the cores: one BLAS thread each avoids oversubscription.
-KERNEL_ENV = {"OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
+# The pre-flight probe: per lesson, the source notebook (every exercise solved) and the
+# student version (nothing solved), graded as students are, under these names.
+PROBE_RIGHT, PROBE_WRONG = "__проба_верная__", "__проба_пустая__"
 
 
 @dataclass
@@ -55,37 +58,38 @@ class Outcome:
 
 
 def _marked(cells):
-    """{grade_id: cell} of the cells with nbgrader marks, in order."""
+    """{grade_id: cell} of the cells with nbgrader marks, in order (the first of duplicates)."""
     found = {}
     for cell in cells:
-        meta = cell.get("metadata") if isinstance(cell, dict) else None
-        marks = meta.get("nbgrader") if isinstance(meta, dict) else None
-        if isinstance(marks, dict):
-            found.setdefault(marks.get("grade_id"), cell)
+        if grade_id(cell) is not None:
+            found.setdefault(grade_id(cell), cell)
     return found
 
 
 def _repaired(nb, release):
     """``nb`` made gradable by nbgrader, and the ids of the cells put back.
 
-    Marks that are not the lesson's (cells of another lesson, marks without an id) are
-    dropped: they earn nothing, and nbgrader cannot grade a notebook with them. Deleted
-    nbgrader cells come back from ``release`` (the student version: a deleted answer is
-    the empty stub) after the cell that preceded them; nbgrader itself restores only test
+    Marks that are not the lesson's (cells of another lesson, a second cell with the same
+    id) are dropped: they earn nothing, and nbgrader cannot grade a notebook with them.
+    Deleted nbgrader cells come back from ``release`` (the student version: a deleted answer
+    is the empty stub) after the cell that preceded them; nbgrader itself restores only test
     cells, and fails when the cell before a deleted one is gone too."""
     expected = _marked(release["cells"])
-    for grade_id, cell in _marked(nb["cells"]).items():
-        if grade_id not in expected:
+    seen = set()
+    for cell in nb["cells"]:
+        gid = grade_id(cell)
+        if gid is not None and (gid not in expected or gid in seen):
             del cell["metadata"]["nbgrader"]
+        seen.add(gid)
     present, restored, previous = _marked(nb["cells"]), [], None
-    for grade_id, cell in expected.items():
-        if grade_id not in present:
+    for gid, cell in expected.items():
+        if gid not in present:
             index = 0 if previous is None else next(
                 i for i, c in enumerate(nb["cells"]) if c is present[previous]) + 1
-            present[grade_id] = copy.deepcopy(cell)
-            nb["cells"].insert(index, present[grade_id])
-            restored.append(grade_id)
-        previous = grade_id
+            present[gid] = copy.deepcopy(cell)
+            nb["cells"].insert(index, present[gid])
+            restored.append(gid)
+        previous = gid
     return nb, restored
 
 
@@ -147,44 +151,40 @@ def _prepare(course, readable, work):
     restored = {}
     for (student, lesson), nb in readable.items():
         folder = stage / "submitted" / student / lesson
-        shutil.copytree(course / "submitted" / student / lesson, folder, symlinks=True)
+        if (course / "submitted" / student / lesson).is_dir():
+            shutil.copytree(course / "submitted" / student / lesson, folder, symlinks=True)
+        folder.mkdir(parents=True, exist_ok=True)
         nb, restored[student, lesson] = _repaired(copy.deepcopy(nb), releases[lesson])
         (folder / f"{lesson}.ipynb").write_text(json.dumps(nb), "utf-8")
     log = _nbgrader_autograde(stage, ["--ClearOutput.enabled=True"])
     return stage / "autograded", restored, _failures(log, readable, stage / "autograded")
 
 
-def _worker_start(memory_gb):
-    """In each worker process: the memory limit, inherited by the kernels it starts."""
-    limit = int(memory_gb * 2 ** 30)
-    resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+@dataclass(frozen=True)
+class Settings:
+    """How submissions are run: see ``autograde``."""
+
+    jobs: int = 0
+    memory_gb: float = 4.0
+    cell_timeout: int = 60
+    notebook_timeout: int = 900
+    processes: int = 64
 
 
-def _run(prepared, executed, source, cell_timeout, sandboxed, fonts):
-    """Step 2 for one notebook (in a worker): run it in a private folder that holds only the
-    notebook and the files of ``source`` (the lesson's helpers), in the sandbox if
-    ``sandboxed``; ``fonts``: matplotlib's font cache files to start from. A
-    ``course.execute.Run`` and the names of the other files the submission brought, which
-    were left out."""
+def _run(prepared, executed, kit, settings, fonts):
+    """Step 2 for one notebook (in a worker): run it in the sandbox (``course.execute``)
+    with the files of ``kit`` (the lesson's helpers) beside it; ``fonts``: matplotlib's font
+    cache files to start from. A ``course.execute.Run`` and the names of the other files the
+    submission brought, which were left out."""
     extra = sorted(str(p.relative_to(prepared.parent)) for p in prepared.parent.rglob("*")
                    if p.is_file() and p != prepared and p.name not in NBGRADER_FILES
-                   and not (source / p.relative_to(prepared.parent)).is_file())
-    private = Path(tempfile.mkdtemp(prefix="course-run-"))
-    try:
-        folder = private / prepared.parent.name
-        shutil.copytree(source, folder, ignore=shutil.ignore_patterns(
-            "*.ipynb", "__pycache__", ".ipynb_checkpoints"))
-        shutil.copy(prepared, folder / prepared.name)
-        (private / "matplotlib").mkdir()
-        for font_cache in fonts:
-            shutil.copy(font_cache, private / "matplotlib")
-        env = {**KERNEL_ENV, "MPLCONFIGDIR": str(private / "matplotlib"),
-               "IPYTHONDIR": str(private / "ipython")}
-        run = execute.execute(folder / prepared.name, executed, folder, cell_timeout, env=env,
-                              sandbox=private if sandboxed else None)
-        return run, extra
-    finally:
-        shutil.rmtree(private, ignore_errors=True)
+                   and not (kit / p.relative_to(prepared.parent)).is_file())
+    nb = nbformat.read(prepared, as_version=4)
+    with tempfile.TemporaryDirectory(prefix="course-run-") as work:
+        run = execute.execute(nb, executed, kit, Path(work), settings.cell_timeout,
+                              settings.notebook_timeout, memory_gb=settings.memory_gb,
+                              processes=settings.processes, fonts=fonts)
+    return run, extra
 
 
 def _notes(run, extra, nb, lesson, cell_timeout, restored):
@@ -209,6 +209,14 @@ def _notes(run, extra, nb, lesson, cell_timeout, restored):
         elif cells:
             said.append(f"ячейки {numbers} {many}: они засчитаны как ошибочные, "
                          "остальные ячейки оценены")
+    if run.memory:
+        said.append("ячейки " + ", ".join(str(i + 1) for i in run.memory) + " превысили предел "
+                    "памяти или числа процессов: ядро остановлено, они засчитаны как ошибочные")
+    if run.over_budget:
+        said.append("время на весь ноутбук истекло: ячейки " + ", ".join(
+            str(i + 1) for i in run.over_budget[:10]) + (", …" if len(run.over_budget) > 10
+                                                           else "")
+                    + " не выполнялись и засчитаны как ошибочные")
     if run.abandoned:
         said.append(f"ядро Python аварийно завершалось больше {execute.MAX_RESTARTS} раз, "
                      "поэтому ячейки " + ", ".join(str(i + 1) for i in run.abandoned)
@@ -221,37 +229,55 @@ def _notes(run, extra, nb, lesson, cell_timeout, restored):
 
 
 class CannotGrade(Exception):
-    """Nothing was graded and nothing written: a lesson was never built with nbgrader (it is
-    not in gradebook.db) or no kernel could be started. The message says which, in Russian."""
+    """Nothing was graded and nothing written: there is no sandbox, a lesson was never built
+    with nbgrader (it is not in gradebook.db), no kernel could be started, or the pre-flight
+    probe failed. The message says which, in Russian."""
 
 
-def autograde(course, lessons, students=None, jobs=None, memory_gb=4.0, cell_timeout=60,
-              progress=None):
+def autograde(course, lessons, students=None, settings=Settings(), progress=None):
     """Grade each of ``lessons`` for ``students`` (default: everyone who submitted it under
     submitted/); a list of ``Outcome``, one per submission. ``progress``, if given, is
-    called once per finished submission with its ``Outcome``."""
+    called once per finished submission with its ``Outcome``.
+
+    Before anything is recorded, each lesson's source notebook (all solved) and student
+    version (nothing solved) are graded the same way: unless the first passes every judged
+    check and the second none, grading stops with ``CannotGrade``."""
     course = Path(course).resolve()
+    if not sandbox.available():
+        raise CannotGrade(
+            "Песочница недоступна: нужны bubblewrap и prlimit (apt-get install bubblewrap "
+            "util-linux), и bubblewrap должен уметь создавать пространства имён. Без неё код "
+            "студентов увидел бы курс, эталон и чужие работы, поэтому python -m course "
+            "autograde не оценивает (обычный nbgrader autograde работает, но без этих "
+            "гарантий).")
     pairs = [(student, lesson) for lesson in lessons for student in sorted(
         p.parent.name for p in course.glob(f"submitted/*/{lesson}") if p.is_dir())
         if students is None or student in students]
-    _check_generated(course, sorted({lesson for _, lesson in pairs}))
+    lessons = sorted({lesson for _, lesson in pairs})
+    _check_generated(course, lessons)
     outcomes = {pair: Outcome(*pair) for pair in pairs}
     readable, unreadable = {}, []
     for student, lesson in pairs:
-        nb, _ = intake.read_notebook(course / "submitted" / student / lesson / f"{lesson}.ipynb")
+        nb, reason = intake.read_notebook(
+            course / "submitted" / student / lesson / f"{lesson}.ipynb")
         if nb is None:
             unreadable.append((student, lesson))
             outcomes[student, lesson].notes.append(
-                f"файл {lesson}.ipynb отсутствует или повреждён: работа оценена в 0 баллов")
+                f"файл {lesson}.ipynb отсутствует или повреждён ({reason or 'нет файла'}): "
+                "работа оценена в 0 баллов")
             if progress:
                 progress(outcomes[student, lesson])
         else:
             readable[student, lesson] = nb
+    runs = {}
     with tempfile.TemporaryDirectory(prefix="course-grading-") as work:
         work = Path(work)
         if readable:
-            unreadable += _execute_all(course, readable, outcomes, work, jobs, memory_gb,
-                                       cell_timeout, progress)
+            probes = _probes(course, lessons)
+            failed, runs = _execute_all(course, {**readable, **probes}, outcomes, work,
+                                        settings, progress)
+            _check_probes(lessons, runs, failed)
+            unreadable += [pair for pair in failed if pair in readable]
             executed = [pair for pair in readable if pair not in unreadable]
             log = _nbgrader_autograde(
                 course, [f"--CourseDirectory.submitted_directory={work / 'executed'}"])
@@ -261,14 +287,52 @@ def autograde(course, lessons, students=None, jobs=None, memory_gb=4.0, cell_tim
                 unreadable.append(pair)
     _record_zero(course, unreadable)
     notes.save(course, notes.AUTOGRADE, {pair: o.notes for pair, o in outcomes.items()})
+    notes.save(course, notes.VERDICTS, {
+        pair: [] if pair in unreadable or pair not in runs else
+        [verdict.to_dict() for verdict in runs[pair].verdicts.values()] for pair in pairs})
     return [outcomes[pair] for pair in pairs]
 
 
-def _execute_all(course, readable, outcomes, work, jobs, memory_gb, cell_timeout, progress):
-    """Steps 1 and 2: the executed notebooks in <work>/executed/<student>/<lesson>; the
-    pairs that could not be prepared, with notes saying why."""
+def _probes(course, lessons):
+    """The pre-flight probe's submissions: {(probe name, lesson): notebook}."""
+    found = {}
+    for lesson in lessons:
+        for name, where in ((PROBE_RIGHT, "source"), (PROBE_WRONG, "release")):
+            nb, reason = intake.read_notebook(course / where / lesson / f"{lesson}.ipynb")
+            if nb is None:
+                raise CannotGrade(f"Не читается {where}/{lesson}/{lesson}.ipynb ({reason}).")
+            found[name, lesson] = nb
+    return found
+
+
+def _check_probes(lessons, runs, failed):
+    """Raise ``CannotGrade`` unless each lesson's right probe passed every judged check and
+    the wrong one none."""
+    from course.exercises import of_lesson
+
+    for lesson in lessons:
+        cells = {exercise.cell for exercise in of_lesson(lesson)}
+        right, wrong = runs.get((PROBE_RIGHT, lesson)), runs.get((PROBE_WRONG, lesson))
+        passed = {gid for gid, v in right.verdicts.items() if v.passed} if right else set()
+        wrongly = {gid for gid, v in wrong.verdicts.items() if v.passed} if wrong else cells
+        if passed != cells or wrongly:
+            why = (f"решённый урок (source/{lesson}) не прошёл проверок "
+                   f"{', '.join(sorted(cells - passed))}" if passed != cells else
+                   f"нерешённый урок (release/{lesson}) прошёл проверки {', '.join(sorted(wrongly))}")
+            note = failed.get((PROBE_RIGHT, lesson)) or failed.get((PROBE_WRONG, lesson)) or ""
+            raise CannotGrade(
+                f"Предварительная проба не удалась: {why}{f' ({note})' if note else ''}. "
+                "Значит, оценивание в этом окружении дало бы неверные баллы (например, в "
+                "песочнице не импортируется то, что нужно проверкам). Ничего не записано.")
+
+
+def _execute_all(course, readable, outcomes, work, settings, progress):
+    """Steps 1 and 2: the executed notebooks in <work>/executed/<student>/<lesson> (the
+    probes' in <work>/probes); {pair: Russian reason} of those that failed and {pair: Run}."""
     prepared, restored, failed = _prepare(course, readable, work)
     for pair, reason in failed.items():
+        if pair not in outcomes:
+            continue
         other = intake.lesson_of(readable[pair])
         if other and other != pair[1]:
             outcomes[pair].notes.append(f"сдан ноутбук урока {other}, а не {pair[1]}")
@@ -276,52 +340,76 @@ def _execute_all(course, readable, outcomes, work, jobs, memory_gb, cell_timeout
                                     "оценена в 0 баллов")
         if progress:
             progress(outcomes[pair])
-    sandboxed = sandbox.available()
     fonts = sorted(Path(matplotlib.get_cachedir()).glob("fontlist-*.json"))
-    with ProcessPoolExecutor(max_workers=jobs or os.cpu_count() or 1,
-                             mp_context=get_context("spawn"), initializer=_worker_start,
-                             initargs=(memory_gb,)) as pool:
-        futures = {}
-        for student, lesson in readable:
-            if (student, lesson) in failed:
-                continue
-            executed = work / "executed" / student / lesson
-            executed.mkdir(parents=True)
-            for name in NBGRADER_FILES:
-                path = course / "submitted" / student / lesson / name
-                if path.is_file():
-                    shutil.copy(path, executed / name)
-            future = pool.submit(_run, prepared / student / lesson / f"{lesson}.ipynb",
-                                 executed / f"{lesson}.ipynb", course / "source" / lesson,
-                                 cell_timeout, sandboxed, fonts)
-            futures[future] = (student, lesson)
-        for future in as_completed(futures):
-            student, lesson = futures[future]
-            outcome = outcomes[student, lesson]
-            try:
-                run, extra = future.result()
-            except execute.KernelStartFailed as error:
-                pool.shutdown(cancel_futures=True)
-                raise CannotGrade(
-                    f"Ядро Python не запускается ({error}), хотя код студентов ещё не "
-                    "выполнялся: дело в окружении курса, а не в работах. Оценивание "
-                    "остановлено, баллы не записаны. Проверьте, что в этом окружении "
-                    "работает `python -m ipykernel_launcher`.") from error
-            except Exception as error:  # noqa: BLE001 (one submission must not stop the rest)
-                shutil.rmtree(work / "executed" / student / lesson)
-                failed[student, lesson] = str(error)
-                outcome.notes.append(
-                    f"при выполнении ноутбука произошла внутренняя ошибка ({type(error).__name__}"
-                    f": {str(error)[:200]}): работа оценена в 0 баллов; оцените её ещё раз "
-                    "или вручную")
-                if progress:
-                    progress(outcome)
-                continue
-            outcome.notes += _notes(run, extra, readable[student, lesson], lesson, cell_timeout,
-                                    restored[student, lesson])
-            if progress:
-                progress(outcome)
-    return list(failed)
+    tasks = {}
+    for student, lesson in readable:
+        if (student, lesson) in failed:
+            continue
+        probe = student in (PROBE_RIGHT, PROBE_WRONG)
+        executed = work / ("probes" if probe else "executed") / student / lesson
+        executed.mkdir(parents=True)
+        for name in NBGRADER_FILES:
+            path = course / "submitted" / student / lesson / name
+            if not probe and path.is_file():
+                shutil.copy(path, executed / name)
+        tasks[student, lesson] = (prepared / student / lesson / f"{lesson}.ipynb",
+                                  executed / f"{lesson}.ipynb", course / "release" / lesson,
+                                  settings, fonts)
+    runs = {}
+
+    def finish(pair, result, error):
+        outcome = outcomes.get(pair) or Outcome(*pair)
+        if error is not None:
+            shutil.rmtree(tasks[pair][1].parent, ignore_errors=True)
+            failed[pair] = str(error)[:200]
+            outcome.notes.append(
+                f"при выполнении ноутбука произошла внутренняя ошибка ({type(error).__name__}"
+                f": {str(error)[:200]}): работа оценена в 0 баллов; оцените её ещё раз "
+                "или вручную")
+        else:
+            run, extra = result
+            runs[pair] = run
+            outcome.notes += _notes(run, extra, readable[pair], pair[1],
+                                    settings.cell_timeout, restored[pair])
+        if progress and pair in outcomes:
+            progress(outcome)
+
+    suspects = _pool(tasks, list(tasks), settings.jobs or os.cpu_count() or 1, finish)
+    for pair in suspects:  # a worker died under them: each alone, so one costs only itself
+        for again in _pool(tasks, [pair], 1, finish):
+            finish(again, None, RuntimeError("процесс оценивания аварийно завершился"))
+    return failed, runs
+
+
+def _pool(tasks, pairs, jobs, finish):
+    """Run ``tasks`` of ``pairs`` in ``jobs`` spawned workers, calling ``finish(pair,
+    result, error)`` for each; the pairs left unfinished when a worker died."""
+    with ProcessPoolExecutor(max_workers=jobs, mp_context=get_context("spawn")) as pool:
+        futures = {pool.submit(_run, *tasks[pair]): pair for pair in pairs}
+        left = set(pairs)
+        try:
+            for future in as_completed(futures):
+                pair = futures[future]
+                try:
+                    result = future.result()
+                except BrokenProcessPool:
+                    raise
+                except execute.KernelStartFailed as error:
+                    pool.shutdown(cancel_futures=True)
+                    raise CannotGrade(
+                        f"Ядро Python не запускается ({error}), хотя код студентов ещё не "
+                        "выполнялся: дело в окружении курса, а не в работах. Оценивание "
+                        "остановлено, баллы не записаны. Проверьте, что в этом окружении "
+                        "работает `python -m ipykernel_launcher`.") from error
+                except Exception as error:  # noqa: BLE001 (one submission must not stop the rest)
+                    left.discard(pair)
+                    finish(pair, None, error)
+                    continue
+                left.discard(pair)
+                finish(pair, result, None)
+        except BrokenProcessPool:
+            return sorted(left)
+    return []
 
 
 def _check_generated(course, lessons):

@@ -1,32 +1,66 @@
-"""Execute a prepared submission cell by cell, surviving cells that kill or hang the kernel.
+"""Run one prepared submission in the sandbox, cell by cell; the judge decides the checks.
 
-Used by ``course.autograde`` in its worker processes, in place of nbgrader's Execute. A cell
-that runs longer than the time limit is interrupted (as nbgrader does); a cell that ignores
-the interrupt is killed ``GRACE`` seconds later. A cell whose execution kills the kernel
-(``os._exit``, a segfault, a kill for hanging) gets an error output and is skipped when the
-kernel is restarted and the notebook run again from the top, so it costs only itself and the
-cells that depend on it. After ``MAX_RESTARTS`` deaths the cells not yet run get error outputs
-instead. A kernel that cannot start at all (``KernelStartFailed``) is no fault of the
-submission: no student code has run.
+Used by ``course.autograde`` in its worker processes, in place of nbgrader's Execute.
+
+* Each hidden-check cell (``course.exercises``: grade_id ``test_<name>_hidden``) is not run
+  as written: the kernel gets the exercise's cases and the kernel half of the check
+  (``course.client``) as source text, runs the student's function and sends the results
+  back over the kernel's own output channel; the judge (``course.judge``, in this process)
+  compares them with the reference. After the kernel is gone, each such cell's outputs are
+  written from the judge's verdict, so nothing the kernel printed, raised or hid in it
+  counts. A graded cell that the judge has no verdict for fails.
+* A cell that runs longer than the time limit is interrupted; one that ignores the interrupt
+  is killed ``GRACE`` seconds later. A cell that kills the kernel (``os._exit``, a segfault,
+  the memory watchdog) gets an error output and is skipped when the kernel is restarted in a
+  fresh copy of the private folder and the notebook is run again from the top, so it costs
+  only itself and the cells that depend on it. After ``MAX_RESTARTS`` deaths, or past the
+  notebook's time budget, the cells not yet run fail with a note.
+* A kernel that cannot start at all (``KernelStartFailed``) is no fault of the submission.
 """
 
+import copy
+import json
 import os
+import shutil
 import signal
 import subprocess
 import threading
 import time
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import nbformat
 from nbclient import NotebookClient
-from traitlets.config import Config
 from nbclient.exceptions import DeadKernelError
+from traitlets.config import Config
 
+from course import judge
+from course.client import answer, runner, wire
+from course.exercises import BY_CELL
+from course.nbmeta import is_autograded, grade_id, points
 from course.sandbox import SandboxedKernelManager
 
 MAX_RESTARTS = 10
 START_ATTEMPTS = 3  # a kernel that dies before its first cell is started again this often
 GRACE = 10  # seconds a kernel gets to answer an interrupt before it is killed
+MAX_CELL_OUTPUT = 20 * 2 ** 20  # bytes of output kept per cell; the rest is dropped
+ANSWER_MIME = "application/x.course-answer"
+_CLIENT = [(module.__name__.rsplit(".", 1)[1], Path(module.__file__).read_text("utf-8"))
+           for module in (wire, runner, answer)]
+# The hidden check as the kernel runs it: the client's modules built from source in a
+# private namespace, the student's function taken from the notebook's globals by name.
+_PROBE = """\
+def _course_probe(sources, name, cases, mime, user):
+    import types
+    from IPython.display import publish_display_data
+    modules = {}
+    for module_name, text in sources:
+        module = types.ModuleType("course_client_" + module_name)
+        exec(compile(text, "<проверка: " + module_name + ">", "exec"), module.__dict__)
+        modules[module_name] = module
+    reply = modules["answer"].respond(user.get(name), cases, modules["wire"], modules["runner"])
+    publish_display_data({mime: reply})
+"""
 
 
 class KernelStartFailed(Exception):
@@ -36,86 +70,195 @@ class KernelStartFailed(Exception):
 
 @dataclass
 class Run:
-    """What happened to a notebook's cells (indices into ``nb.cells``)."""
+    """What happened to a notebook's cells (indices into ``nb.cells``) and the judge's
+    verdicts ({grade_id: ``course.judge.Verdict``})."""
 
     killed: list = field(default_factory=list)       # killed the kernel
     hung: list = field(default_factory=list)         # ignored the interrupt; the kernel was killed
     interrupted: list = field(default_factory=list)  # interrupted at the time limit
     abandoned: list = field(default_factory=list)    # not run: the kernel died too often
+    over_budget: list = field(default_factory=list)  # not run: the notebook's time was up
+    memory: list = field(default_factory=list)       # the sandbox exceeded its memory or processes
+    verdicts: dict = field(default_factory=dict)
 
 
-def _error(text):
-    return nbformat.v4.new_output("error", ename="KernelDied", evalue=text,
-                                  traceback=[f"KernelDied: {text}"])
+def probe_source(name):
+    """The code the kernel runs in place of exercise ``name``'s hidden-check cell."""
+    return (_PROBE + f"_course_probe({_CLIENT!r}, {name!r}, {judge.cases_text(name)!r}, "
+            f"{ANSWER_MIME!r}, globals())\ndel _course_probe\n")
 
 
-def _failed_output(index, hung, cell_timeout):
-    why = (f"не завершилась за {cell_timeout} с и не остановилась по прерыванию" if hung
-           else "аварийно завершила ядро Python")
-    return _error(f"ячейка {index + 1} {why}; при оценивании она считается ошибочной, "
-                  "а ядро запущено заново")
+def answer_text(outputs):
+    """The kernel's answer in a probe cell's outputs: the one display of ``ANSWER_MIME``
+    (None if there is none, or more than one)."""
+    found = [out.get("data", {}).get(ANSWER_MIME) for out in outputs
+             if out.get("output_type") == "display_data"
+             and isinstance(out.get("data"), dict) and ANSWER_MIME in out["data"]]
+    return found[0] if len(found) == 1 and isinstance(found[0], str) else None
 
 
-def _abandon(nb, start, run):
-    """Give the code cells from ``start`` on an error output: they are not run."""
-    for index in range(start, len(nb.cells)):
-        if nb.cells[index].cell_type == "code":
-            run.abandoned.append(index)
-            nb.cells[index].outputs = [_error(
-                f"ячейка {index + 1} не выполнена: ядро Python аварийно завершалось больше "
-                f"{MAX_RESTARTS} раз; при оценивании она считается ошибочной")]
+def _error(text, ename="KernelDied"):
+    return nbformat.v4.new_output("error", ename=ename, evalue=text, traceback=[text])
 
 
-def _kill_later(client, seconds, flag):
-    """A started timer that kills the client's kernel after ``seconds`` and sets ``flag``."""
-    def kill():
-        flag.set()
+def verdict_outputs(verdict):
+    """A judged cell's outputs: the judge's message, an error if the check failed."""
+    if verdict is None:
+        return [_error("Проверка не состоялась: ячейка не выполнялась или ядро не вернуло "
+                       "результатов. Баллов за неё нет.", ename="AssertionError")]
+    if verdict.passed:
+        return [nbformat.v4.new_output("stream", name="stdout", text=verdict.message + "\n")]
+    return [_error(verdict.message, ename="AssertionError")]
+
+
+def _failed_output(index, why):
+    return _error(f"ячейка {index + 1} {why}; при оценивании она считается ошибочной")
+
+
+_WHY = {"killed": "аварийно завершила ядро Python, и ядро запущено заново",
+        "hung": "не завершилась за отведённое время и не остановилась по прерыванию",
+        "memory": "превысила предел памяти или числа процессов песочницы"}
+
+
+class _Client(NotebookClient):
+    """nbclient with a cap on the output kept per cell."""
+
+    def output(self, outs, msg, display_id, cell_index):
+        size = len(json.dumps(msg.get("content", {}), default=str))
+        self._spent = getattr(self, "_spent", {})
+        self._spent[cell_index] = self._spent.get(cell_index, 0) + size
+        if self._spent[cell_index] > MAX_CELL_OUTPUT:
+            if self._spent[cell_index] - size <= MAX_CELL_OUTPUT:
+                outs.append(nbformat.v4.new_output(
+                    "stream", name="stdout", text="\n[вывод ячейки слишком велик и обрезан]\n"))
+            return None
+        return super().output(outs, msg, display_id, cell_index)
+
+
+def _sandbox_tree(root):
+    """(number of processes, resident bytes) of ``root`` and its descendants."""
+    children, rss = {}, {}
+    for entry in os.scandir("/proc"):
+        if not entry.name.isdigit():
+            continue
         try:
-            os.kill(client.km.provisioner.pid, signal.SIGKILL)
-        except (AttributeError, ProcessLookupError, TypeError):
+            with open(f"/proc/{entry.name}/stat", "rb") as f:
+                fields = f.read().rsplit(b")", 1)[1].split()
+            pid = int(entry.name)
+            children.setdefault(int(fields[1]), []).append(pid)
+            rss[pid] = int(fields[21]) * os.sysconf("SC_PAGE_SIZE")
+        except (OSError, IndexError, ValueError):
+            continue
+    todo, count, total = [root], 0, 0
+    while todo:
+        pid = todo.pop()
+        count += 1
+        total += rss.get(pid, 0)
+        todo += children.get(pid, [])
+    return count, total
+
+
+class _Watchdog:
+    """Kills the kernel's sandbox when a cell runs ``seconds`` too long or when its
+    processes together hold more than ``memory`` bytes or number more than ``processes``."""
+
+    def __init__(self, client, memory, processes):
+        self.client, self.memory, self.processes = client, memory, processes
+        self.deadline, self.reason, self._stop = None, None, threading.Event()
+        self._thread = threading.Thread(target=self._watch, daemon=True)
+        self._thread.start()
+
+    def _pid(self):
+        try:
+            return self.client.km.provisioner.pid
+        except AttributeError:
+            return None
+
+    def _watch(self):
+        while not self._stop.wait(0.2):
+            pid = self._pid()
+            if pid is None:
+                continue
+            if self.deadline is not None and time.monotonic() > self.deadline:
+                self._kill(pid, "hung")
+                continue
+            count, rss = _sandbox_tree(pid)
+            if rss > self.memory or count > self.processes:
+                self._kill(pid, "memory")
+
+    def _kill(self, pid, reason):
+        self.reason = reason
+        try:
+            os.kill(pid, signal.SIGKILL)
+        except (ProcessLookupError, PermissionError):
             pass
-    timer = threading.Timer(seconds, kill)
-    timer.daemon = True
-    timer.start()
-    return timer
+
+    def stop(self):
+        self._stop.set()
 
 
-def execute(path, out_path, folder, cell_timeout, env=None, sandbox=None):
-    """Run the notebook at ``path`` with ``folder`` as working directory and write it,
-    executed, to ``out_path``; a ``Run``. ``env``: extra variables for the kernel;
-    ``sandbox``: if given, the kernel runs in ``course.sandbox`` with only this folder (which
-    holds ``folder``) writable."""
-    run, failed_starts = Run(), 0
+def _fresh_folder(private, notebook, kit):
+    """Empty ``private`` and put in it the lesson folder: the notebook and the kit."""
+    shutil.rmtree(private, ignore_errors=True)
+    folder = private / "work"
+    folder.mkdir(parents=True)
+    os.chmod(private, 0o777)
+    os.chmod(folder, 0o777)
+    for item in kit.iterdir():
+        if item.is_dir():
+            shutil.copytree(item, folder / item.name)
+        elif item.suffix != ".ipynb":
+            shutil.copy(item, folder / item.name)
+    nbformat.write(notebook, folder / "submission.ipynb")
+    return folder
+
+
+def execute(nb, out_path, kit, work, cell_timeout, notebook_timeout, memory_gb=4.0,
+            processes=64, fonts=()):
+    """Run the prepared notebook ``nb`` (a NotebookNode, never re-read from the sandbox)
+    and write it, executed and judged, to ``out_path``; a ``Run``.
+
+    ``kit``: the lesson's helper files (read-only in the sandbox); ``work``: a private
+    temporary folder of the grader; ``fonts``: matplotlib font-cache files to start from."""
+    run, failed_starts, started = Run(), 0, time.monotonic()
+    connection = Path(work) / "c"
+    judged = {i: BY_CELL[grade_id(c)] for i, c in enumerate(nb.cells)
+              if c.cell_type == "code" and grade_id(c) in BY_CELL}
     while True:
-        nb = nbformat.read(path, as_version=4)
-        client = NotebookClient(nb, timeout=cell_timeout, interrupt_on_timeout=True,
-                                allow_errors=True, kernel_name="python3",
-                                shutdown_kernel="immediate",
-                                resources={"metadata": {"path": str(folder)}})
-        if sandbox:
-            client.kernel_manager_class = SandboxedKernelManager
-            client.config = Config({"SandboxedKernelManager": {"writable": str(sandbox)}})
+        shutil.rmtree(connection, ignore_errors=True)
+        connection.mkdir(parents=True)
+        os.chmod(connection, 0o777)
+        folder = _fresh_folder(Path(work) / "p", nb, kit)
+        current = copy.deepcopy(nb)
+        client = _Client(current, timeout=cell_timeout, interrupt_on_timeout=True,
+                         allow_errors=True, kernel_name="python3", shutdown_kernel="immediate",
+                         resources={"metadata": {"path": str(folder)}})
+        client.kernel_manager_class = SandboxedKernelManager
+        client.config = Config({"SandboxedKernelManager": {
+            "private": str(folder.parent), "read_only": [str(folder / p.name)
+                                                         for p in kit.iterdir() if p.is_dir()],
+            "sandbox_files": [[f"/tmp/matplotlib/{Path(f).name}", str(f)] for f in fonts],
+            "memory_gb": memory_gb, "processes": processes, "transport": "ipc",
+            "connection_file": str(connection / "kernel.json")}})
         run.interrupted.clear()
-        index, hung = None, threading.Event()
+        run.verdicts.clear()  # a restart runs every check again, from the top
+        index, dog = None, None
         try:
-            # the kernel's own stdout and stderr (not the cells' outputs) are not wanted
-            with client.setup_kernel(env={**os.environ, "NBGRADER_EXECUTION": "autograde",
-                                          **(env or {})},
-                                     stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL):
-                for index, cell in enumerate(nb.cells):
+            with client.setup_kernel(stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL):
+                dog = _Watchdog(client, memory_gb * 2 ** 30, processes)
+                for index, cell in enumerate(current.cells):
                     if cell.cell_type != "code":
                         continue
-                    if index in run.killed or index in run.hung:
-                        cell.outputs = [_failed_output(index, index in run.hung, cell_timeout)]
+                    failed = next((kind for kind in _WHY if index in getattr(run, kind)), None)
+                    if failed:
+                        cell.outputs = [_failed_output(index, _WHY[failed])]
                         continue
-                    timer = _kill_later(client, cell_timeout + GRACE, hung)
-                    start = time.monotonic()
-                    try:
-                        client.execute_cell(cell, index)
-                    finally:
-                        timer.cancel()
-                    if time.monotonic() - start >= cell_timeout:
-                        run.interrupted.append(index)
+                    if time.monotonic() - started > notebook_timeout:
+                        _give_up(current, index, run.over_budget,
+                                 f"не выполнена: время на весь ноутбук ({notebook_timeout} с) "
+                                 "истекло")
+                        break
+                    _run_cell(client, dog, current, index, judged.get(index), run, cell_timeout)
             break
         except (DeadKernelError, RuntimeError) as error:
             if index is None:  # it never reached the first cell (nbclient: RuntimeError)
@@ -125,10 +268,46 @@ def execute(path, out_path, folder, cell_timeout, env=None, sandbox=None):
                 continue
             if not isinstance(error, DeadKernelError):
                 raise
-            (run.hung if hung.is_set() else run.killed).append(index)
-            if len(run.killed) + len(run.hung) > MAX_RESTARTS:
-                nb.cells[index].outputs = [_failed_output(index, hung.is_set(), cell_timeout)]
-                _abandon(nb, index + 1, run)
+            getattr(run, (dog.reason if dog and dog.reason else "killed")).append(index)
+            if len(run.killed) + len(run.hung) + len(run.memory) > MAX_RESTARTS:
+                current.cells[index].outputs = [_failed_output(index, _WHY["killed"])]
+                _give_up(current, index + 1, run.abandoned,
+                         f"не выполнена: ядро Python аварийно завершалось больше {MAX_RESTARTS} раз")
                 break
-    nbformat.write(nb, out_path)
+        finally:
+            if dog:
+                dog.stop()
+    for index, cell in enumerate(current.cells):
+        if index in judged:
+            cell.source = nb.cells[index].source
+            cell.outputs = verdict_outputs(run.verdicts.get(grade_id(cell)))
+        elif is_autograded(cell) and points(cell) > 0:  # no judge for it: no verdict, no point
+            cell.outputs = verdict_outputs(None)
+    nbformat.write(current, out_path)
     return run
+
+
+def _give_up(nb, start, bucket, why):
+    for index in range(start, len(nb.cells)):
+        if nb.cells[index].cell_type == "code":
+            bucket.append(index)
+            nb.cells[index].outputs = [_error(f"ячейка {index + 1} {why}; при оценивании она "
+                                              "считается ошибочной")]
+
+
+def _run_cell(client, dog, nb, index, exercise, run, cell_timeout):
+    """Run one cell (a judged cell: its probe, then the judge)."""
+    cell = nb.cells[index]
+    if exercise:
+        cell.source = probe_source(exercise.name)
+    dog.deadline = time.monotonic() + cell_timeout + GRACE
+    start = time.monotonic()
+    try:
+        client.execute_cell(cell, index, store_history=exercise is None)
+    finally:
+        dog.deadline = None
+    if time.monotonic() - start >= cell_timeout:
+        run.interrupted.append(index)
+    if exercise:
+        cell = nb.cells[index]
+        run.verdicts[exercise.cell] = judge.judge(exercise.name, answer_text(cell.outputs))

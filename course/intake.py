@@ -23,8 +23,15 @@ from pathlib import Path
 
 from course import notes
 from course.lessons import LESSONS, exercises
+from course.nbmeta import grade_id, marks
 from course.russian import plural
 
+MAX_BYTES = 64 * 2 ** 20  # a notebook of the course with its plots is well under 10 MB
+MAX_CELL = 2 ** 20
+# nbgrader's cell marks and the types they may have; anything else is dropped.
+MARK_TYPES = {"grade": (bool,), "solution": (bool,), "locked": (bool,), "task": (bool,),
+              "grade_id": (str,), "points": (int, float), "schema_version": (int,),
+              "checksum": (str,)}
 MOODLE_FOLDER = re.compile(r"^(?P<name>.+?)_(?P<id>\d+)_assign(?:submission|feedback)_")
 
 
@@ -35,6 +42,7 @@ class Intake:
     accepted: dict = field(default_factory=dict)   # student -> source path taken
     notes: dict = field(default_factory=dict)      # student -> [Russian sentences]
     unusable: set = field(default_factory=set)     # accepted, but nothing in it can be graded
+    conflicts: dict = field(default_factory=dict)  # student -> names of differing files, none taken
 
     def note(self, student, text):
         self.notes.setdefault(student, []).append(text)
@@ -47,8 +55,7 @@ def _student_id(text):
 
 def lesson_of(nb):
     """The lesson whose exercises this notebook holds (by nbgrader grade ids), or None."""
-    ids = {c.get("metadata", {}).get("nbgrader", {}).get("grade_id")
-           for c in nb.get("cells", []) if isinstance(c, dict)}
+    ids = {grade_id(c) for c in nb.get("cells", [])}
     for lesson in LESSONS:
         if ids & set(exercises(lesson)):
             return lesson
@@ -56,8 +63,13 @@ def lesson_of(nb):
 
 
 def read_notebook(path):
-    """(the notebook as JSON, None), or (None, a Russian reason why it cannot be read)."""
+    """(the notebook, None), or (None, a Russian reason why it cannot be read).
+
+    The notebook is rebuilt from what nbgrader needs (``clean``), so nothing a submission
+    holds beyond that (deep nesting, odd types, attachments, outputs) reaches nbgrader."""
     try:
+        if Path(path).stat().st_size > MAX_BYTES:
+            return None, f"файл больше {MAX_BYTES // 2 ** 20} МБ"
         raw = Path(path).read_bytes()
     except OSError as error:
         return None, f"файл не читается ({type(error).__name__})"
@@ -65,11 +77,46 @@ def read_notebook(path):
         return None, "пустой файл"
     try:
         nb = json.loads(raw.decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as error:
+    except (UnicodeDecodeError, ValueError, RecursionError) as error:
         return None, f"файл повреждён, это не JSON ({type(error).__name__})"
     if not isinstance(nb, dict) or not isinstance(nb.get("cells"), list):
         return None, "это не ноутбук Jupyter (нет списка ячеек)"
-    return nb, None
+    return clean(nb)
+
+
+def _text(source):
+    if isinstance(source, str):
+        return source
+    if isinstance(source, list) and all(isinstance(line, str) for line in source):
+        return "".join(source)
+    return None
+
+
+def clean(nb):
+    """(a minimal nbformat 4 notebook with the cells of ``nb``, None), or (None, reason).
+
+    Kept per cell: its type, its text and nbgrader's marks (only the keys nbgrader uses,
+    with their proper types; malformed marks are dropped, so the cell earns nothing)."""
+    cells = []
+    for index, cell in enumerate(nb["cells"]):
+        kind = cell.get("cell_type") if isinstance(cell, dict) else None
+        text = _text(cell.get("source")) if isinstance(cell, dict) else None
+        if kind not in ("code", "markdown", "raw") or text is None:
+            return None, f"ячейка {index + 1} повреждена (нет типа или текста)"
+        if len(text) > MAX_CELL:
+            return None, f"ячейка {index + 1} длиннее {MAX_CELL // 2 ** 20} МБ"
+        new = {"cell_type": kind, "id": f"cell-{index}", "metadata": {}, "source": text}
+        if kind == "code":
+            new.update(outputs=[], execution_count=None)
+        found = marks(cell)
+        if grade_id(cell) and re.fullmatch(r"[\w-]{1,100}", grade_id(cell)):
+            new["metadata"]["nbgrader"] = {
+                key: found[key] for key, kinds in MARK_TYPES.items()
+                if key in found and type(found[key]) in kinds}
+        cells.append(new)
+    kernel = {"display_name": "Python 3", "language": "python", "name": "python3"}
+    return {"cells": cells, "metadata": {"kernelspec": kernel, "language_info": {
+        "name": "python"}}, "nbformat": 4, "nbformat_minor": 5}, None
 
 
 def detect(root):
@@ -122,14 +169,14 @@ def take_in(src, lesson, course_dir, layout=None):
         layout = layout or detect(root)
         report = Intake()
         for student, paths in _candidates(root, lesson, layout).items():
-            _take_student(student, paths, lesson, Path(course_dir), report)
+            _take_student(student, paths, lesson, Path(course_dir), report, layout)
     notes.save(course_dir, notes.INTAKE,
                {(student, lesson): report.notes.get(student, []) for student in
                 set(report.accepted) | set(report.notes)})
     return report
 
 
-def _take_student(student, paths, lesson, course_dir, report):
+def _take_student(student, paths, lesson, course_dir, report, layout):
     usable, unusable = [], []
     for path in paths:
         if ".ipynb_checkpoints" in path.parts:
@@ -156,6 +203,15 @@ def _take_student(student, paths, lesson, course_dir, report):
         report.note(student, "работу нельзя оценить: она получит 0 баллов")
         report.unusable.add(student)
         usable = unusable
+    if layout == "files" and len({p.read_bytes() for p in usable}) > 1:
+        # Named by student, two different files are two claims on one name: which is the
+        # student's is for the instructor to decide, not for the files' dates.
+        names = ", ".join(f"«{p.name}»" for p in usable)
+        report.note(student, f"конфликт: файлы {names} относятся к одному студенту и "
+                             "различаются; ни один не принят — оставьте нужный (или назовите "
+                             "файлы по разным студентам) и примите работы заново")
+        report.conflicts[student] = [p.name for p in usable]
+        return
     usable.sort(key=lambda p: p.stat().st_mtime)
     chosen = usable[-1]
     if len(usable) > 1:

@@ -11,6 +11,9 @@ from pathlib import Path
 
 INTAKE = "intake_notes.json"
 AUTOGRADE = "autograde_notes.json"
+# The judge's verdicts, one dict per judged check (``course.judge.Verdict.to_dict``): data
+# for the report, written by ``course.autograde`` only, never from what a kernel printed.
+VERDICTS = "verdicts.json"
 
 
 def save(course, name, notes):
@@ -30,7 +33,7 @@ def load(course, name):
 
 
 def load_all(course):
-    """Intake's and then autograde's notes, joined per submission."""
+    """Intake's and then autograde's notes (Russian sentences), joined per submission."""
     joined = {}
     for name in (INTAKE, AUTOGRADE):
         for pair, sentences in load(course, name).items():

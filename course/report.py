@@ -2,21 +2,20 @@
 mistakes, the submissions the code scan flags and what went wrong while grading — as CSV
 files, a PNG of plots and an HTML page with both.
 
-Scores come from nbgrader's gradebook; mistakes from the hidden checks' messages
-(«Вероятная ошибка: …») in the autograded notebooks; flags from ``course.scan``; what
+Scores come from nbgrader's gradebook; mistakes from the judge's records of
+``python -m course autograde`` (``course.notes.VERDICTS``: data, once per student and
+exercise; nothing a kernel printed counts); flags from ``course.scan``; what
 happened to a submission at intake and during grading (a renamed or broken file, a kernel
 death) from ``course.notes``.
 """
 
 import csv
 import html
-import re
 import textwrap
 from collections import Counter
 from pathlib import Path
 
 import matplotlib
-import nbformat
 from nbgrader.api import Gradebook, MissingEntry
 
 from course import notes
@@ -24,14 +23,23 @@ from course.lessons import LESSONS, exercises
 from course.russian import plural
 from course.scan import scan_folder
 
-MISTAKE = re.compile(r"Вероятная ошибка: (.+?)\.?$", re.M)
-
-
 def _exercise_of(grade_id, lesson):
     for name in exercises(lesson):
         if grade_id.startswith(f"test_{name}"):
             return name
     return None
+
+
+def mistake_text(verdict):
+    """The Russian name of the mistake the judge recognised in a recorded verdict, or None."""
+    from course.exercises import ALL
+
+    exercise = ALL.get(verdict.get("exercise")) if isinstance(verdict, dict) else None
+    key = verdict.get("mistake") if exercise else None
+    if not isinstance(key, str):
+        return None
+    texts = {m.key: m.text for m in exercise.mistakes}
+    return texts.get(key) or exercise.labels.get(key)
 
 
 def gather(course):
@@ -62,13 +70,11 @@ def gather(course):
                             full[key] = full.get(key, 0) + grade.max_score
                 exercise_points.update(full)
     mistakes = Counter()
-    for path in sorted(course.glob("autograded/*/*/*.ipynb")):
-        lesson = path.parent.name
-        for cell in nbformat.read(str(path), as_version=4).cells:
-            for out in cell.get("outputs", []):
-                if out.get("output_type") == "error":
-                    for text in MISTAKE.findall(out.get("evalue", "")):
-                        mistakes[(lesson, text)] += 1
+    for (_, lesson), verdicts in notes.load(course, notes.VERDICTS).items():
+        for verdict in verdicts:
+            text = mistake_text(verdict)
+            if text:
+                mistakes[(lesson, text)] += 1
     flagged = {}
     for folder in sorted(course.glob("submitted/*/*")):
         if folder.is_dir() and folder.name in LESSONS:

@@ -1,10 +1,16 @@
-"""A sandbox for a student's kernel during autograding: bubblewrap (``bwrap``).
+"""The sandbox of a student's kernel during autograding: bubblewrap (``bwrap``).
 
-Inside, the whole file system is read-only except the submission's private folder and an
-empty private /tmp, and the kernel sees only its own processes; when the kernel goes, so does
-everything it started. So code that writes or deletes files outside its folder changes
-nothing, whoever else is being graded. Without bubblewrap (``apt-get install bubblewrap``)
-kernels run unsandboxed and ``course.autograde`` says so.
+The kernel sees only what it needs: the system's programs and libraries (``/usr``, read-only),
+this Python and its environment (read-only), its own private folder (writable; the lesson's
+kit in it read-only) and a fresh, empty ``/tmp`` that also holds its IPython profile and
+matplotlib's settings, so every start, the first or a restart, is as clean as the other. Not
+the course folder, not other submissions, not the gradebook, not ``source/`` or the
+reference, not ``/root`` or ``/home`` (Jupyter's runtime files, tokens). It has no network
+(the kernel talks to the grader over Unix sockets in its private connection folder), no
+capabilities (also when the grader runs as root: the kernel runs as an unprivileged user of
+its own user namespace), its own process, IPC and host-name namespaces, and limits on memory,
+processes and file size (``Limits``). Without bubblewrap there is no sandbox, and
+``python -m course autograde`` refuses to grade.
 """
 
 import functools
@@ -12,57 +18,125 @@ import os
 import shutil
 import subprocess
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 
 from jupyter_client.manager import AsyncKernelManager
-from traitlets import Unicode
+from traitlets import Float, Int, List, Unicode
 
-HIDDEN = "/tmp"  # replaced by an empty folder of its own in each sandbox
+_CWD_ON_PATH = "--IPKernelApp.exec_lines=__import__('sys').path.insert(0, '')"
+SANDBOX_UID = 65534  # "nobody" inside the sandbox's user namespace
+SYSTEM = ("/usr", "/etc/fonts")
+SYSTEM_FILES = ("/etc/ld.so.cache", "/etc/ld.so.conf", "/etc/localtime")
+KERNEL_ENV = {  # kernels of parallel jobs share the cores: one BLAS thread each
+    "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1",
+    "PATH": "/usr/local/bin:/usr/bin:/bin", "LANG": "C.UTF-8", "HOME": "/tmp/home",
+    "IPYTHONDIR": "/tmp/ipython", "MPLCONFIGDIR": "/tmp/matplotlib", "MPLBACKEND": "agg",
+    "PYTHONSAFEPATH": "1", "PYTHONDONTWRITEBYTECODE": "1", "PYTHONNOUSERSITE": "1",
+    # ipykernel would take the sandbox's init for a dead parent and exit; the kernel dies
+    # with bwrap anyway (--die-with-parent)
+    "JPY_PARENT_PID": "1", "NBGRADER_EXECUTION": "autograde",
+}
 
 
-def _prefix(writable, readable=()):
-    """The bwrap command line that runs a command with only ``writable`` writable; the
-    ``readable`` files stay visible even if they are under /tmp."""
-    binds = [arg for path in readable for arg in ("--ro-bind", str(path), str(path))]
-    return ["bwrap", "--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc",
-            "--tmpfs", HIDDEN, *binds, "--bind", str(writable), str(writable),
-            "--unshare-pid", "--unshare-ipc", "--new-session", "--die-with-parent",
-            # ipykernel would take the sandbox's init for a dead parent and exit; the kernel
-            # dies with bwrap anyway (--die-with-parent)
-            "--setenv", "JPY_PARENT_PID", "1", "--"]
+@dataclass(frozen=True)
+class Limits:
+    """What one sandbox may use: ``memory_gb`` in all (each process at most that much
+    address space, and the grader kills the sandbox when its processes together hold more),
+    ``processes`` (threads count too), ``file_mb`` per file written."""
+
+    memory_gb: float = 4.0
+    processes: int = 64
+    file_mb: int = 512
 
 
-def environment():
-    """The paths under ``HIDDEN`` that the kernel must still see: this Python (its prefixes
-    and import path, PYTHONPATH included) and the course package, which the hidden checks
-    import. Empty unless the course or its environment lies under /tmp."""
-    tmp = Path(HIDDEN).resolve()
-    candidates = [sys.prefix, sys.base_prefix, *sys.path, Path(__file__).resolve().parent.parent,
-                  *os.environ.get("PYTHONPATH", "").split(os.pathsep)]
-    paths = {Path(p).resolve() for p in candidates if p and os.path.exists(p)}
-    return sorted(p for p in paths if p.is_relative_to(tmp) and p != tmp)
+def python_paths():
+    """The folders of this Python and its environment that the kernel must see."""
+    found = {Path(p).resolve() for p in (sys.prefix, sys.base_prefix, sys.exec_prefix,
+                                         sys.base_exec_prefix)}
+    found.add(Path(os.path.realpath(sys.executable)).parent.parent)
+    return sorted(p for p in found if not any(p != q and p.is_relative_to(q) for q in found))
+
+
+def _system_binds():
+    binds = []
+    for path in SYSTEM:
+        binds += ["--ro-bind", path, path]
+    for name in ("bin", "lib", "lib64", "sbin"):  # usr-merged systems link these into /usr
+        path = Path("/") / name
+        if path.is_symlink():
+            binds += ["--symlink", os.readlink(path), str(path)]
+        elif path.is_dir():
+            binds += ["--ro-bind", str(path), str(path)]
+    for path in SYSTEM_FILES:
+        if os.path.exists(path):
+            binds += ["--ro-bind", path, path]
+    return binds
+
+
+def command(private, connection, read_only=(), files=(), limits=Limits()):
+    """The command prefix that runs a program in the sandbox.
+
+    ``private``: the writable folder; ``connection``: the writable folder of the kernel's
+    connection file and sockets; ``read_only``: paths inside ``private`` made read-only (the
+    kit); ``files``: {path inside the sandbox: file outside} made visible read-only (in
+    /tmp, e.g. matplotlib's font cache)."""
+    mb = 2 ** 20
+    prefix = ["prlimit", f"--as={int(limits.memory_gb * 2 ** 30)}",
+              f"--nproc={limits.processes}", f"--fsize={limits.file_mb * mb}", "--core=0", "--"]
+    args = ["bwrap", "--unshare-all", "--uid", str(SANDBOX_UID), "--gid", str(SANDBOX_UID),
+            "--cap-drop", "ALL", "--die-with-parent", "--new-session", "--hostname", "sandbox",
+            *_system_binds()]
+    for path in python_paths():
+        args += ["--ro-bind", str(path), str(path)]
+    args += ["--proc", "/proc", "--dev", "/dev", "--tmpfs", "/tmp",
+             "--dir", "/tmp/home", "--dir", "/tmp/ipython", "--dir", "/tmp/matplotlib"]
+    for inside, outside in dict(files).items():
+        args += ["--ro-bind", str(outside), str(inside)]
+    args += ["--bind", str(private), str(private),
+             "--bind", str(connection), str(connection)]
+    for path in read_only:
+        args += ["--ro-bind", str(path), str(path)]
+    args += ["--clearenv"]
+    for key, value in KERNEL_ENV.items():
+        args += ["--setenv", key, value]
+    return prefix + args + ["--"]
 
 
 @functools.lru_cache(maxsize=1)
 def available():
     """Whether bubblewrap is installed and allowed to create its namespaces here."""
-    if shutil.which("bwrap") is None:
+    if shutil.which("bwrap") is None or shutil.which("prlimit") is None:
         return False
-    done = subprocess.run(_prefix(HIDDEN) + ["true"], capture_output=True)
+    probe = Path(os.environ.get("TMPDIR", "/tmp"))
+    done = subprocess.run(command(probe, probe) + ["true"], capture_output=True)
     return done.returncode == 0
 
 
 class SandboxedKernelManager(AsyncKernelManager):
-    """A kernel manager whose kernel runs in the sandbox, with ``writable`` writable.
+    """A kernel manager whose kernel runs in the sandbox and talks over Unix sockets.
 
     In its own session the kernel gets no signals sent to the sandbox's process group, so
     interrupts go as messages (ipykernel then signals itself)."""
 
-    writable = Unicode(help="the only folder the kernel may write to").tag(config=True)
+    private = Unicode(help="the only folder the kernel may write to, besides /tmp").tag(
+        config=True)
+    read_only = List(Unicode(), help="paths in the private folder kept read-only").tag(
+        config=True)
+    sandbox_files = List(List(Unicode()), help="[inside, outside] files shown read-only").tag(
+        config=True)
+    memory_gb = Float(4.0, help="memory of the whole sandbox, GiB").tag(config=True)
+    processes = Int(64, help="processes and threads in the sandbox").tag(config=True)
 
     def format_kernel_cmd(self, extra_arguments=None):
-        return (_prefix(self.writable, [*environment(), self.connection_file])
-                + super().format_kernel_cmd(extra_arguments))
+        connection = os.path.dirname(self.connection_file)
+        limits = Limits(memory_gb=self.memory_gb, processes=self.processes)
+        cmd = super().format_kernel_cmd(extra_arguments)
+        # -I: no user site, no PYTHON* variables, nothing of the working folder imported
+        # while the kernel starts; the folder (the notebook's, with the kit) is put on
+        # sys.path once it runs, as Jupyter does for notebooks
+        return (command(self.private, connection, self.read_only, self.sandbox_files, limits)
+                + [cmd[0], "-I", *cmd[1:], _CWD_ON_PATH])
 
     @property
     def kernel_spec(self):

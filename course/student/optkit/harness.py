@@ -88,3 +88,28 @@ def _train(loss_and_grads, params, X, y, optimizer, batches, epochs, seed):
     history["params"] = unflatten(w, params)
     history["diverged"] = not history["loss"][-1] < DIVERGED
     return history
+
+
+SEEDS = (0, 1, 2, 3, 4)
+
+
+def train_seeds(loss_and_grads, make_params, X, y, optimizer, batches, epochs=20, seeds=SEEDS):
+    """Тот же запуск ``train`` при нескольких зёрнах: выводы не должны держаться на одном.
+
+    make_params(seed) -> начальные веса (словарь массивов); зерно задаёт и начальные веса,
+    и порядок мини-батчей. Возвращает словарь массивов по зёрнам (строка — зерно):
+    ``loss`` формы (len(seeds), epochs + 1) — после расхождения потери равны inf;
+    ``seconds`` той же формы (после расхождения nan); ``diverged`` — флаги расхождения;
+    ``params`` — список обученных весов.
+    """
+    losses = np.full((len(seeds), epochs + 1), np.inf)
+    seconds = np.full((len(seeds), epochs + 1), np.nan)
+    diverged, trained = np.zeros(len(seeds), dtype=bool), []
+    for row, seed in enumerate(seeds):
+        run = train(loss_and_grads, make_params(seed), X, y, optimizer, batches, epochs, seed)
+        done = len(run["loss"])
+        losses[row, :done] = run["loss"]
+        seconds[row, :done] = run["seconds"]
+        diverged[row] = run["diverged"]
+        trained.append(run["params"])
+    return {"loss": losses, "seconds": seconds, "diverged": diverged, "params": trained}

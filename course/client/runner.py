@@ -1,7 +1,20 @@
-"""Runs one exercise function on one case (see ``course.cases``) and records what happens.
+"""Runs one exercise function on one case and records what happens.
 
 The same code drives the student's function inside the kernel and the reference and the
 known mistakes inside the judge, so both sides thread state in exactly the same way.
+
+A case is a dict:
+    label  Russian description shown when the case fails;
+    args   positional arguments of the first call;
+    steps  number of calls; after each call ``feed`` moves outputs into arguments
+           (``[out_index, arg_index]``, out_index None for a single returned value),
+           ``grads`` (if present) replaces argument ``grad_arg`` before each call,
+           ``t_arg`` (if present) is incremented before each later call;
+    repeat number of identical, independent runs (minibatch determinism).
+Special arguments: {"__rng__": seed} becomes ``np.random.default_rng(seed)``;
+{"__grad_fn__": {"A": A, "b": b}} becomes a counting ``grad_fn(p) = A @ p + b``.
+A run record: {"outputs": [value per step], "calls": [grad_fn points per step or None],
+"error": None or {"type", "message"}, "step": index of the failed step or None}.
 """
 
 import warnings
