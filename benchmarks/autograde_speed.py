@@ -19,7 +19,7 @@ from nbgrader.api import Gradebook
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
 from conftest import copy_course, fill_solutions, nbgrader_meta, read_nb  # noqa: E402
-from course.autograde import autograde  # noqa: E402
+from course.autograde import Settings, autograde  # noqa: E402
 from course.build import run_nbgrader  # noqa: E402
 from course.lessons import LESSONS, exercises, notebook  # noqa: E402
 
@@ -65,7 +65,7 @@ def main(total=40):
             assert done.returncode == 0, done.stderr[-2000:]
         plain_seconds = time.perf_counter() - start
         start = time.perf_counter()
-        autograde(ours, LESSONS, jobs=jobs)
+        autograde(ours, LESSONS, settings=Settings(jobs=jobs))
         our_seconds = time.perf_counter() - start
         same = scores(plain) == scores(ours)
     print(f"submissions: {total} (mixed lessons), cores: {os.cpu_count()}, jobs: {jobs}")

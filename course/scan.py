@@ -8,11 +8,11 @@ Python files that the lesson's kit does not ship, or ships with other contents (
 """
 
 import ast
-import json
 import re
 from pathlib import Path
 
 from course.lessons import KIT, KIT_FILES
+from course.nbmeta import is_autograded
 
 MODULE_ALIASES = {"np": "numpy", "numpy": "numpy", "builtins": "builtins", "sys": "sys",
                   "__builtins__": "builtins", "math": "math"}
@@ -28,8 +28,7 @@ RISKY_MODULES = {"course": "импортирует пакет преподава
 
 
 def _is_test_cell(cell):
-    meta = cell.get("metadata", {}).get("nbgrader", {})
-    return meta.get("grade") and not meta.get("solution")
+    return is_autograded(cell)
 
 
 def _dotted(node):
@@ -118,19 +117,24 @@ def scan_source(source):
              for line in source.splitlines()]
     try:
         tree = ast.parse("\n".join(lines))
-    except SyntaxError:
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
         return []
     visitor = _Visitor()
-    visitor.visit(tree)
+    try:
+        visitor.visit(tree)
+    except RecursionError:
+        return ["код слишком глубоко вложен, чтобы его проверить"]
     return visitor.found
 
 
 def scan_notebook(path):
     """Findings for a submitted notebook file (its non-test code cells)."""
-    try:
-        cells = json.loads(Path(path).read_text("utf-8")).get("cells", [])
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError, AttributeError):
+    from course.intake import read_notebook
+
+    nb, _ = read_notebook(path)
+    if nb is None:
         return []  # an unreadable file holds no code to run; autograde reports it
+    cells = nb["cells"]
     found = []
     for cell in cells:
         if cell.get("cell_type") == "code" and not _is_test_cell(cell):

@@ -1,38 +1,63 @@
 """Hidden checks: right answers pass (however written), known mistakes are named in Russian,
-and tampering from inside the kernel does not turn a wrong answer into a right one."""
+and the judge reads whatever a kernel sends back without being fooled or crashing.
+(What a hostile kernel can do under python -m course autograde: tests/test_autograde.py.)"""
 
-import importlib
-import subprocess
-import sys
-import textwrap
+import json
 
 import numpy as np
 import pytest
 
 import course.grading
+from course import judge
 from course import reference as R
-from course.cases import GENERATORS
-from course.mistakes import MISTAKES
+from course.client import answer, runner, wire
+from course.exercises import ALL
 
 
 def _fails(name, func):
     with pytest.raises(AssertionError) as info:
-        importlib.reload(course.grading).check(name, func)
+        course.grading.check(name, func)
     return str(info.value)
 
 
-@pytest.mark.parametrize("name", sorted(GENERATORS))
+def _mistakes():
+    return [(name, m.key, m.text, m.func) for name, e in ALL.items() for m in e.mistakes]
+
+
+@pytest.mark.parametrize("name", sorted(ALL))
 def test_reference_passes_every_hidden_check(name, capsys):
     course.grading.check(name, getattr(R, name))
     assert "✓ Скрытые проверки" in capsys.readouterr().out
 
 
-@pytest.mark.parametrize("name,text,wrong", [
-    (name, text, wrong) for name, entries in MISTAKES.items() for text, wrong in entries])
-def test_known_mistake_fails_and_is_named(name, text, wrong):
+@pytest.mark.parametrize("name,key,text,wrong", _mistakes())
+def test_known_mistake_fails_and_is_named(name, key, text, wrong):
     message = _fails(name, wrong)
     assert message.startswith(f"Функция {name} не прошла скрытую проверку «")
     assert f"Вероятная ошибка: {text}" in message
+    verdict = judge.judge(name, answer.respond(wrong, judge.cases_text(name), wire, runner))
+    assert verdict.mistake == key and not verdict.passed
+
+
+def test_a_gradient_without_the_mean_is_named_even_for_one_key():
+    def loss_and_grads(params, X, y):
+        loss, grads = R.loss_and_grads(params, X, y)
+        return loss, {**grads, "W2": grads["W2"] * X.shape[1]}
+    message = _fails("loss_and_grads", loss_and_grads)
+    assert "grads['W2'] ровно в m = 6 раз больше верного: нет деления на m" in message
+
+
+@pytest.mark.parametrize("forged", [
+    None, "", "not json", "[" * 100_000 + "]" * 100_000, "[]", json.dumps([[{}]] * 5),
+    json.dumps([[{"dict": {"outputs": {"seq": [{"dtype": "|O8", "shape": [1], "data": ""}],
+                                       "tuple": False}}}]] * 5),
+    json.dumps([[{"dict": {"outputs": {"seq": [{"dtype": "<f8", "shape": [10 ** 9],
+                                                 "data": "AAAA"}], "tuple": False},
+                           "calls": {"seq": [], "tuple": False}}}]] * 5),
+])
+def test_a_forged_or_malformed_answer_earns_nothing_and_breaks_nothing(forged):
+    verdict = judge.judge("sgd_update", forged)
+    assert not verdict.passed and "не проверена" in verdict.message
 
 
 def _adam_paper_form(w, grad, m, v, t, lr, beta1, beta2, eps):
@@ -119,116 +144,3 @@ def test_warnings_of_the_student_code_do_not_reach_stderr(capfd):
     assert capfd.readouterr().err == ""
 
 
-def _wrong_sgd(w, grad, lr):
-    return w + lr * grad
-
-
-def _tampered_run(tampering):
-    """Run ``tampering`` then the hidden check of a wrong sgd_update in a fresh interpreter,
-    as student code and checks share a kernel; what the check said."""
-    code = textwrap.dedent(f"""
-        import builtins, importlib, sys
-        import numpy as np
-        def sgd_update(w, grad, lr):
-            return w + lr * grad
-        {tampering}
-        import course.grading
-        try:
-            importlib.reload(course.grading).check("sgd_update", sgd_update)
-            print("PASSED")
-        except AssertionError as e:
-            print("FAILED:", e)
-    """)
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
-    return done.stdout
-
-
-def test_patched_numpy_comparison_does_not_pass_a_wrong_answer():
-    out = _tampered_run("np.allclose = np.array_equal = lambda *a, **k: True")
-    assert out.startswith("FAILED") and "Вероятная ошибка: шаг сделан вдоль градиента" in out
-
-
-def test_patched_numpy_used_inside_the_kernel_is_refused():
-    out = _tampered_run("np.ascontiguousarray = lambda x, *a, **k: x * 0")
-    assert out.startswith("FAILED") and "numpy.ascontiguousarray" in out and "подменены" in out
-
-
-def test_patched_builtins_do_not_pass_a_wrong_answer():
-    out = _tampered_run("builtins.all = lambda x: True; builtins.abs = lambda x: 0")
-    assert out.startswith("FAILED") and "«all»" in out and "«abs»" in out
-
-
-def test_tampering_that_breaks_the_interpreter_still_fails_the_check():
-    out = _tampered_run("builtins.isinstance = lambda *a: True; builtins.len = lambda x: 1")
-    assert "PASSED" not in out
-
-
-def test_a_shadowing_numpy_in_sys_modules_is_detected():
-    out = _tampered_run("sys.modules['numpy'] = type(sys)('numpy')")
-    assert out.startswith("FAILED") and "модуль numpy в sys.modules" in out
-
-
-def test_patched_reference_does_not_pass_a_wrong_answer(monkeypatch):
-    monkeypatch.setattr(R, "sgd_update", _wrong_sgd)
-    assert "Вероятная ошибка: шаг сделан вдоль градиента" in _fails("sgd_update", _wrong_sgd)
-
-
-def test_patched_grading_module_is_restored_by_the_hidden_cell(monkeypatch):
-    monkeypatch.setattr(course.grading, "check", lambda *a: None)
-    monkeypatch.setattr(course.grading.runner, "run_case", lambda f, c: [])
-    with pytest.raises(AssertionError):
-        importlib.reload(course.grading).check("sgd_update", _wrong_sgd)
-
-
-def test_float32_answers_pass_with_float32_tolerance(capsys):
-    def adam_update(w, grad, m, v, t, lr, beta1, beta2, eps):
-        out = R.adam_update(w, grad, m, v, t, lr, beta1, beta2, eps)
-        return tuple(np.asarray(o, dtype=np.float32) for o in out)
-    course.grading.check("adam_update", adam_update)
-    assert "✓" in capsys.readouterr().out
-
-
-def test_every_failure_message_names_a_case_in_russian():
-    for name in GENERATORS:
-        message = _fails(name, lambda *a: None)
-        assert "не прошла скрытую проверку «" in message, message
-
-
-def test_a_fake_judge_put_in_place_of_the_interpreter_is_refused(tmp_path):
-    fake = tmp_path / "python"
-    fake.write_text("#!/bin/sh\necho '{\"cases\": [], \"passed\": true, \"message\": \"ok\"}'\n")
-    fake.chmod(0o755)
-    out = _tampered_run(f"sys.executable = {str(fake)!r}")
-    assert out.startswith("FAILED") and "sys.executable" in out
-
-
-@pytest.mark.parametrize("tampering, named", [
-    ("sys.modules['course.grading']._judge = "
-     "lambda *a, **k: {'cases': [], 'passed': True, 'message': 'ok'}", None),
-    ("sys.modules['course.grading']._PACKAGE_PARENT = '/nowhere'", None),
-    ("import subprocess, types; "
-     "subprocess.run = lambda *a, **k: types.SimpleNamespace("
-     "returncode=0, stdout='{\"passed\": true, \"message\": \"ok\"}', stderr='')",
-     "subprocess.run"),
-    ("sys.executable = '/bin/echo'", "sys.executable"),
-])
-def test_tampering_by_the_function_while_it_is_checked_does_not_pass_it(tampering, named):
-    # The wrong sgd_update tampers when the check calls it, after the first guard.
-    code = textwrap.dedent(f"""
-        import importlib, sys
-        def sgd_update(w, grad, lr):
-            {tampering}
-            return w + lr * grad
-        import course.grading
-        try:
-            importlib.reload(course.grading).check("sgd_update", sgd_update)
-            print("PASSED")
-        except AssertionError as e:
-            print("FAILED:", e)
-    """)
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True).stdout
-    assert out.startswith("FAILED"), out
-    if named:
-        assert named in out and "подменены" in out
-    else:
-        assert "Вероятная ошибка: шаг сделан вдоль градиента" in out

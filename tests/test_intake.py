@@ -11,7 +11,7 @@ import pytest
 
 from conftest import auto_points, copy_course, fill_solutions, read_nb, run_nbgrader, tree_hash
 from course import notes, report
-from course.autograde import autograde
+from course.autograde import Settings, autograde
 from course.intake import detect, take_in
 from course.lessons import notebook
 
@@ -94,15 +94,20 @@ def test_a_broken_resubmission_keeps_the_work_taken_in_before(tmp_path, course):
     assert "ivanov" not in report.accepted
 
 
-def test_plain_files_named_by_student_keep_the_newest_of_two(tmp_path, course):
+def test_two_different_files_named_by_one_student_are_a_conflict_not_a_replacement(
+        tmp_path, course):
     src = tmp_path / "in"
     _write(src / f"ivanov_{LESSON}.ipynb", _nb_text(), mtime=1_000_000)
-    _write(src / f"ivanov_{LESSON} (1).ipynb", _nb_text().replace("ВАШ", "ВАШ "), mtime=2_000_000)
+    _write(src / f"ivanov_{LESSON} (1).ipynb", _nb_text() + "\n", mtime=2_000_000)
     _write(src / "petrova.ipynb", _nb_text())
+    _write(src / f"petrova_{LESSON}.ipynb", _nb_text())  # the same file twice is no conflict
     report = take_in(src, LESSON, course)
     assert detect(src) == "files"
-    assert sorted(report.accepted) == ["ivanov", "petrova"]
-    assert report.accepted["ivanov"].name == f"ivanov_{LESSON} (1).ipynb"
+    assert sorted(report.accepted) == ["petrova"]
+    assert sorted(report.conflicts["ivanov"]) == [f"ivanov_{LESSON} (1).ipynb",
+                                                  f"ivanov_{LESSON}.ipynb"]
+    assert any(n.startswith("конфликт: файлы") for n in report.notes["ivanov"])
+    assert not (course / "submitted" / "ivanov").exists()
 
 
 @pytest.mark.notebooks
@@ -117,7 +122,7 @@ def test_a_moodle_class_is_taken_in_graded_and_reported(tmp_path):
                          nbformat.writes(perfect))
         archive.writestr(f"Анна Петрова_102_assignsubmission_file_/{LESSON}.ipynb", "{not json")
     take_in(src, LESSON, course)
-    autograde(course, [LESSON], jobs=1)
+    autograde(course, [LESSON], settings=Settings(jobs=1))
     data = report.write(course, tmp_path / "report")
     assert data["grades"]["Иван_Иванов"][LESSON] == auto_points(perfect)
     assert data["grades"]["Анна_Петрова"][LESSON] == 0

@@ -91,8 +91,11 @@ def test_autograde_gives_exact_scores(graded):
     course, source, lesson = graded
     scores = _scores(course, lesson)
     full, wrong = auto_points(source), auto_points(source, exclude=WRONG[lesson][0])
-    assert scores == {"perfect": full, "blank": 0, "wrong": wrong, "no_tests": full,
-                      "tampered": wrong}
+    # Plain nbgrader runs the judge in the student's kernel: "tampered" (numpy's comparisons
+    # replaced) may pass there, which is why python -m course autograde exists and the scan
+    # flags it (below); tests/test_autograde.py holds the guarantees.
+    del scores["tampered"]
+    assert scores == {"perfect": full, "blank": 0, "wrong": wrong, "no_tests": full}
 
 
 def test_the_scan_flags_the_tampered_submission_only(graded):

@@ -71,11 +71,12 @@ def compare(expected, got, where, tol):
         return f"{where}: ожидались числа, а вернулось {describe(got)}"
     if arr.shape != exp.shape:
         return f"{where}: ожидалась форма {exp.shape}, а получена {arr.shape}"
-    if not np.all(np.isfinite(arr)):
+    finite = np.isfinite(exp)
+    if not np.array_equal(np.isfinite(arr), finite):  # nan where none is due, or the reverse
         return f"{where}: ожидалось {fmt(exp)},\nа получено {fmt(arr)} (есть nan или inf)"
-    scale = max(1.0, float(np.max(np.abs(exp), initial=0.0)))
-    if not np.allclose(arr, exp, rtol=rtol, atol=atol * scale):
-        err = float(np.max(np.abs(arr - exp)))
+    scale = max(1.0, float(np.max(np.abs(exp[finite]), initial=0.0)))
+    if not np.allclose(arr, exp, rtol=rtol, atol=atol * scale, equal_nan=True):
+        err = float(np.max(np.abs(arr - exp)[finite], initial=0.0))
         return (f"{where}: ожидалось {fmt(exp)},\nа получено {fmt(arr)} "
                 f"(наибольшее расхождение {err:.3g})")
     return None
