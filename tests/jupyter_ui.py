@@ -1,0 +1,112 @@
+"""What the browser tests share: headless Chromium, the labels of the UI that the README quotes,
+and the steps a person takes in JupyterLab (open a notebook, run it, Validate).
+
+Playwright drives Debian's Chromium (it never downloads a browser of its own). Without them
+the browser tests skip, except under CI, where they fail.
+"""
+
+import os
+import socket
+
+import pytest
+
+from course.lessons import ROOT
+
+try:
+    from playwright.sync_api import expect, sync_playwright
+except ImportError:  # pragma: no cover - depends on the machine
+    expect = sync_playwright = None
+
+CHROMIUM = "/usr/bin/chromium"
+ARTIFACTS = ROOT / "test-artifacts"
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]
+
+# Labels of this JupyterLab and nbgrader that the README quotes, exactly as the UI shows them.
+RUN_ALL = ("Ядро", "Перезапустить ядро и Запустить все ячейки…")
+ASSIGNMENT_LIST = ("Nbgrader", "Assignment List")
+FORMGRADER = ("Nbgrader", "Formgrader")
+VALIDATE = "Validate"
+FETCH, SUBMIT, FETCH_FEEDBACK = "Fetch", "Submit", "Fetch Feedback"
+README_LABELS = [*RUN_ALL, *ASSIGNMENT_LIST, FORMGRADER[1], VALIDATE, FETCH, SUBMIT,
+                 FETCH_FEEDBACK]
+
+
+def require(condition, reason):
+    """Skip the test unless ``condition``; under CI fail instead."""
+    if not condition:
+        if os.environ.get("CI"):
+            pytest.fail(f"{reason} (required in CI)")
+        pytest.skip(reason)
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def chromium(playwright):
+    """Headless Chromium from Debian."""
+    return playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+
+
+def require_browser():
+    require(sync_playwright is not None, "Playwright is not installed (pip install playwright)")
+    require(os.path.exists(CHROMIUM), "Chromium is not installed (apt-get install chromium)")
+
+
+def new_page(browser):
+    """A page in a fresh context (its own cookies) that reads Russian."""
+    context = browser.new_context(viewport={"width": 1400, "height": 900}, locale="ru-RU")
+    page = context.new_page()
+    page.set_default_timeout(90_000)
+    return page
+
+
+def menu_items(page, menu):
+    """The labels of the items of the menu bar's ``menu``, left open."""
+    page.locator(".lm-MenuBar-itemLabel", has_text=menu).click()
+    return page.locator(".lm-Menu").last.locator(".lm-Menu-itemLabel").all_text_contents()
+
+
+def choose(page, menu, item):
+    """Click ``menu`` → ``item`` in the menu bar (exact label)."""
+    assert item in menu_items(page, menu), f"no «{item}» in the menu «{menu}»"
+    page.locator(".lm-Menu").last.locator(".lm-Menu-itemLabel").filter(
+        has_text=item).first.click()
+
+
+def wait_idle(page, timeout=120_000):
+    expect(page.locator(".jp-Notebook-ExecutionIndicator[data-status='idle']")).to_have_count(
+        1, timeout=timeout)
+
+
+def open_notebook(page, url):
+    """Open the notebook at ``url`` (a /lab/…/tree/… address) and wait for its kernel."""
+    page.goto(url)
+    page.locator(".jp-Notebook").first.wait_for()
+    wait_idle(page)
+
+
+def restart_and_run_all(page):
+    """«Ядро → Перезапустить ядро и Запустить все ячейки…», confirmed, until the kernel rests."""
+    page.locator(".jp-Notebook .jp-Cell:visible").first.click()  # activate the notebook
+    choose(page, *RUN_ALL)
+    page.locator(".jp-Dialog .jp-mod-accept").click()
+    page.wait_for_timeout(1000)
+    wait_idle(page)
+
+
+def validate(page):
+    """Click «Validate» in the notebook's toolbar; the dialog with the result."""
+    page.locator(".validate-button").first.click()
+    dialog = page.locator(".jp-Dialog")
+    dialog.wait_for(timeout=120_000)
+    expect(dialog).not_to_contain_text("Validating", timeout=120_000)
+    return dialog
+
+
+def close_dialog(page):
+    page.locator(".jp-Dialog .jp-mod-accept, .jp-Dialog .jp-mod-reject").first.click()
+    expect(page.locator(".jp-Dialog")).to_have_count(0)
