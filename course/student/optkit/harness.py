@@ -69,14 +69,18 @@ def _train(loss_and_grads, params, X, y, optimizer, batches, epochs, seed):
     rng = np.random.default_rng(seed)
     w = flatten(params, params)
     state = optimizer.init(w)
-    loss_on_all = lambda w: float(loss_and_grads(unflatten(w, params), X, y)[0])
+
+    def loss_on_all(w):
+        return float(loss_and_grads(unflatten(w, params), X, y)[0])
+
     history = {"loss": [loss_on_all(w)], "seconds": [0.0]}
     t, started, evaluating = 0, time.perf_counter(), 0.0
     for _ in range(epochs):
         for idx in batches(X.shape[1], rng):
-            Xb, yb = X[:, idx], y[:, idx]
-            grad_fn = lambda point: flatten(
-                loss_and_grads(unflatten(point, params), Xb, yb)[1], params)
+
+            def grad_fn(point, Xb=X[:, idx], yb=y[:, idx]):
+                return flatten(loss_and_grads(unflatten(point, params), Xb, yb)[1], params)
+
             t += 1
             w, state = optimizer.step(w, grad_fn, state, t)
         tick = time.perf_counter()

@@ -113,6 +113,7 @@ def plot_bands(runs, xlabel, ylabel, title, x=None, logy=True, logx=False, ax=No
     """
     if ax is None:
         _, ax = plt.subplots(figsize=(7, 4.5))
+    starts = []
     for label, values in runs.items():
         values = np.asarray(values, dtype=float)
         values = np.where(np.isfinite(values) & (np.abs(values) < 1e6), values, np.inf)
@@ -126,19 +127,22 @@ def plot_bands(runs, xlabel, ylabel, title, x=None, logy=True, logx=False, ax=No
         if failed:
             label = f"{label} — расходится у {failed} из {n_seeds}"
         (line,) = ax.plot(xs[shown], median[shown], linewidth=1.8, label=label)
-        low = np.min(values, axis=0)
-        high = np.max(values, axis=0)
-        finite_high = np.where(np.isfinite(high), high, np.nan)
+        low, high = np.min(values, axis=0), np.max(values, axis=0)
         band = shown & np.isfinite(low)
-        ax.fill_between(xs[band], low[band], finite_high[band], color=line.get_color(),
-                        alpha=0.2, linewidth=0)
+        ax.fill_between(xs[band], low[band], np.minimum(high[band], 1e12),
+                        color=line.get_color(), alpha=0.2, linewidth=0)
         if not finite.all() and shown.any():
             ax.plot(xs[shown][-1], median[shown][-1], marker="x", markersize=10,
                     color=line.get_color())
+        if shown.any():
+            starts.append(median[shown][0])
     if logx:
         ax.set_xscale("log")
     if logy:
         ax.set_yscale("log")
+    if logy and starts and ax.get_ylim()[1] > 10 * max(starts):
+        # a run that blows up leaves the chart upwards instead of squashing the others
+        ax.set_ylim(top=10 * max(starts))
     ax.set_xlabel(xlabel)
     ax.set_ylabel(ylabel)
     ax.set_title(title)
@@ -151,7 +155,7 @@ def explore(draw, controls):
     """Интерактивный опыт: ползунки ``controls`` и график, который рисует ``draw``.
 
     draw(**значения) рисует один график по текущим значениям ползунков;
-    controls — словарь {имя аргумента draw: виджет ipywidgets}. При каждом изменении
+    controls — словарь {имя аргумента draw: элемент управления ipywidgets}. При каждом изменении
     ползунка график рисуется заново. Без браузера (например, при проверке ноутбука)
     график рисуется один раз при начальных значениях. Возвращает панель для показа.
     """
@@ -166,7 +170,7 @@ def explore_paths(methods, controls, surfaces, n_steps=100):
     """Траектории методов на выбранной поверхности при значениях ползунков.
 
     methods(**значения) -> словарь {название метода: оптимизатор} (ваши функции в обёртках
-    ``optimizers``); controls — ползунки гиперпараметров {имя: виджет};
+    ``optimizers``); controls — ползунки гиперпараметров {имя: элемент управления};
     surfaces — словарь {название: поверхность из ``surfaces``}, выбирается списком.
     Слева — траектории, справа — значение функции по шагам. Возвращает панель.
     """
