@@ -17,7 +17,8 @@ role=student
 if [ "${1:-}" = "--instructor" ]; then role=instructor; shift; fi
 if [ "$(id -u)" = 0 ]; then set -- --allow-root "$@"; fi  # containers often run as root
 course=gd-optimizers  # CourseDirectory.course_id in nbgrader_config.py
-# jupyter/common: both views (no news pop-up, encrypted kernel connections); jupyter/student:
+# jupyter/common: both views (no news pop-up, encrypted kernel connections, websocket pings
+# without tornado's warning); jupyter/student:
 # the student view; jupyter/local: the exchange in exchange/.
 views="$PWD/jupyter/common"
 if [ "$role" = student ]; then views="$PWD/jupyter/student:$views"; fi
@@ -46,6 +47,7 @@ for lesson in release/*/; do
     lesson=$(basename "$lesson")
     if [ ! -e "student/$lesson" ]; then
         copy_lesson "release/$lesson" "student/$lesson"
+        jupyter trust "student/$lesson"/*.ipynb > /dev/null  # the course's own notebooks
         echo "Урок $lesson скопирован в student/$lesson: работайте в этой копии."
     fi
 done
