@@ -8,8 +8,8 @@ COURSE_INSTRUCTORS get the instructor's view: formgrader for the course in ~/gd-
 (hub/instructor/jupyter_server_config.py). Everyone else gets the student view: the instructor's
 nbgrader tools are switched off on their server (jupyter/student).
 
-Started by root from the repository (a clone all users can read):
-    COURSE_INSTRUCTORS=ivanova jupyterhub -f hub/jupyterhub_config.py
+Started by root from the repository (a clone all users can read), with its environment:
+    COURSE_INSTRUCTORS=ivanova .venv/bin/jupyterhub -f hub/jupyterhub_config.py
 """
 
 import os
@@ -25,9 +25,11 @@ EXCHANGE = os.environ.get("COURSE_EXCHANGE", "/srv/nbgrader/exchange")
 # Every account of this machine may log in; narrow it with c.Authenticator.allowed_users.
 c.Authenticator.allow_all = True
 
-c.Spawner.cmd = [str(Path(sys.executable).with_name("jupyterhub-singleuser"))]
+BIN = Path(sys.executable).parent  # the course's environment, for servers and terminals
+c.Spawner.cmd = [str(BIN / "jupyterhub-singleuser")]
 c.Spawner.default_url = "/lab"
-c.Spawner.environment = {"COURSE_EXCHANGE": EXCHANGE}
+c.Spawner.environment = {"COURSE_EXCHANGE": EXCHANGE,
+                         "PATH": os.pathsep.join([str(BIN), os.environ.get("PATH", os.defpath)])}
 
 
 def config_path(name):

@@ -1,72 +1,71 @@
-"""The course in a real browser: JupyterLab in Russian for students, formgrader for instructors.
+"""The course in a real browser, started as a new user starts it: ``bash scripts/lab.sh``.
 
-Headless Chromium from Debian, driven by Playwright, against JupyterLab servers these tests
-start on 127.0.0.1 and stop. Screenshots go to test-artifacts/browser/. Without Chromium or
-Playwright the tests skip, except under CI, where they fail.
+JupyterLab servers run on 127.0.0.1 from a temporary copy of the course (its scripts, jupyter/
+settings and release/; the environment is this one). The student's view works in its own copy
+of the lessons, student/; the tests open a lesson there, run and validate it (solved and
+wrong), use the Assignment List and check that release/ stays as it was and that the server
+printed no warning a student cannot act on. The instructor's view (``lab.sh --instructor``)
+has formgrader. Every label the README quotes is looked up in the running UI. Screenshots go
+to test-artifacts/browser/. Without Chromium or Playwright the tests skip, except under CI,
+where they fail.
 """
 
 import os
-import socket
+import re
+import shutil
 import subprocess
-import sys
 import time
 import urllib.request
 
 import nbformat
 import pytest
+from nbformat.sign import NotebookNotary
 
-from conftest import copy_course, fill_solutions, nbgrader_meta, read_nb, run_nbgrader
+from conftest import copy_course, fill_solutions, nbgrader_meta, read_nb, run_nbgrader, tree_hash
 from course.lessons import ROOT, notebook
+from jupyter_ui import (ARTIFACTS, ASSIGNMENT_LIST, FORMGRADER, README_LABELS, RUN_ALL, chromium,
+                        expect, free_port, menu_items, new_page, open_notebook, require_browser,
+                        restart_and_run_all, sync_playwright, validate)
 
-CHROMIUM = "/usr/bin/chromium"
-ARTIFACTS = ROOT / "test-artifacts" / "browser"
+SHOTS = ARTIFACTS / "browser"
 TOKEN = "course-browser-test"
 LESSON = "01_sgd"
 pytestmark = pytest.mark.notebooks
+# Warnings the server may print: none that a student could act on is expected.
+QUIET = re.compile(r"^\[W |WARNING|cannot be converted to a float", re.M)
 
 
-def _require(condition, reason):
-    if not condition:
-        if os.environ.get("CI"):
-            pytest.fail(f"{reason} (required in CI)")
-        pytest.skip(reason)
+def _course(tmp):
+    """A course as a new user has it: scripts, settings, lessons, and this environment."""
+    course = copy_course(tmp)
+    for name in ("scripts", "jupyter"):
+        shutil.copytree(ROOT / name, course / name)
+    for name in ("requirements.lock", "pyproject.toml"):
+        shutil.copy(ROOT / name, course / name)
+    (course / ".venv").symlink_to(ROOT / ".venv")
+    return course
 
 
-try:
-    from playwright.sync_api import expect, sync_playwright
-except ImportError:  # pragma: no cover - depends on the machine
-    sync_playwright = None
-
-
-def _free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _start_lab(cwd, root_dir, tmp, extra_env=None):
-    """A JupyterLab server on 127.0.0.1; returns (process, base URL)."""
-    port = _free_port()
-    env = {**os.environ, "JUPYTERLAB_WORKSPACES_DIR": str(tmp / "workspaces"),
-           "PATH": os.path.dirname(sys.executable) + os.pathsep + os.environ["PATH"],
-           **(extra_env or {})}
-    log = open(tmp / f"lab-{port}.log", "w")
+def _start_lab(course, *args):
+    """``bash scripts/lab.sh *args`` in ``course`` on a free port; (process, base URL, log)."""
+    port = free_port()
+    log = course / f"lab-{port}.log"
+    env = {k: v for k, v in os.environ.items() if not k.startswith("JUPYTER")}
     proc = subprocess.Popen(
-        [sys.executable, "-m", "jupyter", "lab", "--no-browser", "--ServerApp.ip=127.0.0.1",
-         f"--ServerApp.port={port}", f"--IdentityProvider.token={TOKEN}",
-         f"--ServerApp.root_dir={root_dir}", "--LabApp.news_url=None", "--allow-root"],
-        cwd=cwd, env=env, stdout=log, stderr=subprocess.STDOUT)
+        ["bash", "scripts/lab.sh", *args, "--no-browser", "--ServerApp.ip=127.0.0.1",
+         f"--ServerApp.port={port}", f"--IdentityProvider.token={TOKEN}"],
+        cwd=course, env=env, stdout=open(log, "w"), stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}"
     for _ in range(120):
         try:
             urllib.request.urlopen(f"{base}/api/status?token={TOKEN}", timeout=2)
-            return proc, base
+            return proc, base, log
         except OSError:
             if proc.poll() is not None:
                 break
             time.sleep(0.5)
     proc.terminate()
-    pytest.fail(f"JupyterLab did not start: {(tmp / f'lab-{port}.log').read_text()[-2000:]}")
+    pytest.fail(f"JupyterLab did not start: {log.read_text()[-2000:]}")
 
 
 def _stop(proc):
@@ -79,130 +78,144 @@ def _stop(proc):
 
 @pytest.fixture(scope="module")
 def browser():
-    _require(sync_playwright is not None, "Playwright is not installed (pip install playwright)")
-    _require(os.path.exists(CHROMIUM), "Chromium is not installed (apt-get install chromium)")
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    require_browser()
+    SHOTS.mkdir(parents=True, exist_ok=True)
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=[
-            "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-            "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"])
+        browser = chromium(p)
         yield browser
         browser.close()
 
 
 @pytest.fixture(scope="module")
-def course_copy(tmp_path_factory):
-    """A temporary course with the lesson built, a filled-in copy and a wrong copy."""
-    course = copy_course(tmp_path_factory.mktemp("course"))
+def course(tmp_path_factory):
+    course = _course(tmp_path_factory.mktemp("course"))
     assert run_nbgrader(["generate_assignment", LESSON, "--force"], course).returncode == 0
-    release = read_nb(course / "release" / LESSON / f"{LESSON}.ipynb")
-    filled = fill_solutions(release, read_nb(notebook(LESSON, "source")))
-    nbformat.write(filled, str(course / "release" / LESSON / "solved.ipynb"))
-    for cell in filled.cells:
-        if nbgrader_meta(cell).get("grade_id") == "sgd_update":
-            cell.source = "def sgd_update(w, grad, lr):\n    return w + lr * grad"
-    nbformat.write(filled, str(course / "release" / LESSON / "wrong.ipynb"))
     return course
 
 
 @pytest.fixture(scope="module")
-def student_lab(course_copy, tmp_path_factory):
-    tmp = tmp_path_factory.mktemp("student-lab")
-    proc, base = _start_lab(course_copy, course_copy / "release", tmp,
-                            {"JUPYTER_CONFIG_PATH": str(ROOT / "jupyter" / "student")})
-    yield base
+def student_lab(course):
+    """The student's view; its base URL. Its lesson copy gets a solved and a wrong notebook
+    beside the lesson, as a student who solved it would have."""
+    release = tree_hash(course / "release")
+    proc, base, log = _start_lab(course)
+    mine = course / "student" / LESSON
+    assert (mine / f"{LESSON}.ipynb").exists() and (mine / "optkit").is_dir()
+    filled = fill_solutions(read_nb(mine / f"{LESSON}.ipynb"), read_nb(notebook(LESSON, "source")))
+    notary = NotebookNotary()  # JupyterLab signs the notebooks it saves
+    notary.sign(filled)
+    nbformat.write(filled, str(mine / "solved.ipynb"))
+    for cell in filled.cells:
+        if nbgrader_meta(cell).get("grade_id") == "sgd_update":
+            cell.source = "def sgd_update(w, grad, lr):\n    return w + lr * grad"
+    notary.sign(filled)
+    nbformat.write(filled, str(mine / "wrong.ipynb"))
+    yield {"base": base, "log": log, "release": release, "course": course}
     _stop(proc)
 
 
 @pytest.fixture(scope="module")
-def instructor_lab(course_copy, tmp_path_factory):
-    tmp = tmp_path_factory.mktemp("instructor-lab")
-    proc, base = _start_lab(course_copy, course_copy, tmp)
+def instructor_lab(course):
+    proc, base, _ = _start_lab(course, "--instructor")
     yield base
     _stop(proc)
 
 
 @pytest.fixture
 def page(browser):
-    context = browser.new_context(viewport={"width": 1400, "height": 900}, locale="ru-RU")
-    page = context.new_page()
-    page.set_default_timeout(60_000)
+    page = new_page(browser)
     yield page
-    context.close()
+    page.context.close()
 
 
-def _open_notebook(page, base, path):
-    """Open ``path`` alone in a workspace of its own (no tabs restored from other tests)."""
+def _lab_url(base, path):
+    """``path`` opened alone in a workspace of its own (no tabs restored from other tests)."""
     workspace = path.replace("/", "-").replace(".", "-")
-    page.goto(f"{base}/lab/workspaces/{workspace}/tree/{path}?reset&token={TOKEN}")
-    page.locator(".jp-Notebook").first.wait_for()
-    expect(page.locator(".jp-Notebook-ExecutionIndicator[data-status='idle']")).to_have_count(
-        1, timeout=60_000)
-
-
-def _run_all(page):
-    page.locator(".jp-Notebook .jp-Cell:visible").first.click()  # activate the notebook
-    page.locator(".lm-MenuBar-itemLabel", has_text="Выполнить").click()
-    page.locator(".lm-Menu-itemLabel", has_text="Запустить все ячейки").first.click()
-    page.wait_for_timeout(1000)
-    expect(page.locator(".jp-Notebook-ExecutionIndicator[data-status='idle']")).to_have_count(
-        1, timeout=120_000)
-
-
-def _validate(page):
-    page.locator(".validate-button").first.click()
-    dialog = page.locator(".jp-Dialog")
-    dialog.wait_for(timeout=120_000)
-    expect(dialog).not_to_contain_text("Validating", timeout=120_000)
-    return dialog
+    return f"{base}/lab/workspaces/{workspace}/tree/{path}?reset&token={TOKEN}"
 
 
 def test_release_lesson_opens_in_russian_and_stops_at_the_first_stub(page, student_lab):
-    _open_notebook(page, student_lab, f"{LESSON}/{LESSON}.ipynb")
+    open_notebook(page, _lab_url(student_lab["base"], f"{LESSON}/{LESSON}.ipynb"))
     expect(page.locator(".jp-RenderedMarkdown h1").first).to_contain_text("Урок 1.")
     for label in ["Файл", "Редактировать", "Просмотр", "Выполнить", "Ядро"]:
         expect(page.locator(".lm-MenuBar-itemLabel", has_text=label)).to_be_visible()
     expect(page.locator(".MathJax, mjx-container").first).to_be_attached()
     expect(page.locator(".validate-button").first).to_be_visible()
-    _run_all(page)
+    restart_and_run_all(page)
     errors = page.locator(".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr']")
     expect(errors.first).to_contain_text("NotImplementedError")
     texts = errors.all_text_contents()
     assert texts and all("NotImplementedError" in text for text in texts), texts
-    page.screenshot(path=str(ARTIFACTS / "1-release-stub.png"), full_page=False)
+    page.screenshot(path=str(SHOTS / "1-release-stub.png"), full_page=False)
 
 
-def test_student_view_hides_the_instructor_tools(page, student_lab):
-    page.goto(f"{student_lab}/lab?token={TOKEN}")
-    page.locator(".lm-MenuBar-itemLabel", has_text="Nbgrader").click()
-    menu = page.locator(".lm-Menu").last
-    expect(menu).to_contain_text("Assignment List")
-    expect(menu).not_to_contain_text("Formgrader")
-    page.screenshot(path=str(ARTIFACTS / "2-student-menu.png"))
+def test_student_view_runs_without_the_instructor_tools(page, student_lab):
+    base = student_lab["base"]
+    page.goto(f"{base}/lab?token={TOKEN}")
+    items = menu_items(page, ASSIGNMENT_LIST[0])
+    assert ASSIGNMENT_LIST[1] in items and FORMGRADER[1] not in items, items
+    page.screenshot(path=str(SHOTS / "2-student-menu.png"))
+    # Not just hidden: formgrader's server extension does not run.
+    assert page.request.get(f"{base}/formgrader?token={TOKEN}").status == 404
+    names = {item["name"] for item in page.request.get(f"{base}/api/contents?token={TOKEN}")
+             .json()["content"]}
+    assert names == {p.name for p in (ROOT / "release").iterdir() if p.is_dir()}, names
+
+
+def test_assignment_list_shows_the_lessons_of_the_local_exchange(page, student_lab):
+    page.goto(f"{student_lab['base']}/lab?token={TOKEN}")
+    page.locator(".lm-MenuBar-itemLabel", has_text=ASSIGNMENT_LIST[0]).click()
+    page.locator(".lm-Menu-itemLabel", has_text=ASSIGNMENT_LIST[1]).click()
+    fetched = page.locator("#fetched_assignments_list")
+    expect(fetched).to_contain_text(LESSON)
+    expect(page.locator("#released_assignments_list_error")).to_be_hidden()
+    page.screenshot(path=str(SHOTS / "3-assignment-list.png"))
 
 
 def test_solved_lesson_runs_shows_plots_and_validates(page, student_lab):
-    _open_notebook(page, student_lab, f"{LESSON}/solved.ipynb")
-    _run_all(page)
+    open_notebook(page, _lab_url(student_lab["base"], f"{LESSON}/solved.ipynb"))
+    restart_and_run_all(page)
     expect(page.locator(".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr']")
            ).to_have_count(0)
     expect(page.locator(".jp-OutputArea-output img").nth(5)).to_be_attached(timeout=60_000)
     page.locator(".jp-OutputArea-output img").first.scroll_into_view_if_needed()
-    page.screenshot(path=str(ARTIFACTS / "3-solved-plot.png"))
-    dialog = _validate(page)
+    page.screenshot(path=str(SHOTS / "4-solved-plot.png"))
+    dialog = validate(page)
     expect(dialog).to_contain_text("Success")
-    page.screenshot(path=str(ARTIFACTS / "4-validate-success.png"))
+    page.screenshot(path=str(SHOTS / "5-validate-success.png"))
 
 
 def test_wrong_answer_fails_validation(page, student_lab):
-    _open_notebook(page, student_lab, f"{LESSON}/wrong.ipynb")
-    dialog = _validate(page)
+    open_notebook(page, _lab_url(student_lab["base"], f"{LESSON}/wrong.ipynb"))
+    dialog = validate(page)
     expect(dialog).to_contain_text("failed", ignore_case=True)
     expect(dialog).not_to_contain_text("Success")
-    page.screenshot(path=str(ARTIFACTS / "5-validate-failure.png"))
+    page.screenshot(path=str(SHOTS / "6-validate-failure.png"))
+
+
+def test_working_leaves_the_release_as_it_was_and_the_terminal_quiet(student_lab):
+    """After the tests above (run in this order): the lessons opened, run and saved."""
+    course = student_lab["course"]
+    # Not a byte, not a checkpoint more: `git status` and `python -m course check` say what
+    # they said before.
+    assert tree_hash(course / "release") == student_lab["release"]
+    log = student_lab["log"].read_text("utf-8")
+    noisy = [line for line in log.splitlines()
+             if QUIET.search(line) and "GET /formgrader" not in line]  # the 404 asked for above
+    assert not noisy, log
 
 
 def test_formgrader_lists_the_lessons(page, instructor_lab):
+    page.goto(f"{instructor_lab}/lab?token={TOKEN}")
+    assert FORMGRADER[1] in menu_items(page, FORMGRADER[0])
     page.goto(f"{instructor_lab}/formgrader?token={TOKEN}")
     expect(page.get_by_text(LESSON).first).to_be_visible(timeout=60_000)
-    page.screenshot(path=str(ARTIFACTS / "6-formgrader.png"))
+    page.screenshot(path=str(SHOTS / "7-formgrader.png"))
+
+
+def test_every_label_the_readme_quotes_is_in_the_ui(page, student_lab):
+    readme = (ROOT / "README.md").read_text("utf-8")
+    missing = [label for label in README_LABELS if f"«{label}»" not in readme]
+    assert not missing, f"README does not quote {missing}"
+    page.goto(f"{student_lab['base']}/lab?token={TOKEN}")
+    assert RUN_ALL[1] in menu_items(page, RUN_ALL[0])

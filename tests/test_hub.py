@@ -175,7 +175,8 @@ def _start_hub(machine):
                 break
             time.sleep(0.5)
     proc.terminate()
-    pytest.fail(f"JupyterHub did not start:\n{(machine.base / 'jupyterhub.log').read_text()[-3000:]}")
+    log = (machine.base / "jupyterhub.log").read_text()
+    pytest.fail(f"JupyterHub did not start:\n{log[-3000:]}")
 
 
 def _server_env(user):
