@@ -5,7 +5,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 KIT = Path(__file__).resolve().parent / "student" / "optkit"
 
-LESSONS = ("01_sgd", "02_nesterov", "03_adagrad", "04_adam")
+LESSONS = ("01_sgd", "02_nesterov", "03_adagrad", "04_adam", "05_schedules")
 
 _COMMON = ("__init__.py", "checks.py", "data.py", "surfaces.py", "optimizers.py", "harness.py",
            "plots.py", "previous.py")
@@ -17,6 +17,7 @@ KIT_FILES = {
     "02_nesterov": _COMMON + ("net.py",),
     "03_adagrad": _COMMON + ("net.py",),
     "04_adam": _COMMON + ("net.py",),
+    "05_schedules": _COMMON + ("net.py", "digits.py", "digits.npz", "capstone.py"),
 }
 
 

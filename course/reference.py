@@ -231,3 +231,65 @@ def adam_update(w, grad, m, v, t, lr, beta1, beta2, eps):
     m_hat = new_m / float(1.0 - beta1 ** t)
     v_hat = new_v / float(1.0 - beta2 ** t)
     return w - lr * m_hat / np.sqrt(v_hat + eps), new_m, new_v
+
+
+def warmup_cosine_lr(t, lr_max, lr_min, warmup_steps, total_steps):
+    """
+    Learning rate at step t: linear warmup, then cosine annealing, then a constant floor.
+      t <= W:      lr = lr_max * t / W
+      W < t <= T:  lr = lr_min + 0.5 * (lr_max - lr_min) * (1 + cos(pi * (t - W) / (T - W)))
+      t > T:       lr = lr_min
+
+    Inputs:
+    - t: Int, the number of the step, counted from 1.
+    - lr_max: Scalar peak learning rate, reached at the end of the warmup (t = W).
+    - lr_min: Scalar learning rate at the end of the annealing (t = T) and after it.
+    - warmup_steps: Int W >= 0, the length of the warmup; W = 0 means no warmup.
+    - total_steps: Int T >= W, the step at which the annealing ends.
+
+    Returns:
+    - The learning rate, a Python float.
+    """
+    if t <= warmup_steps:
+        return float(lr_max * t / warmup_steps)
+    if t > total_steps:
+        return float(lr_min)
+    progress = (t - warmup_steps) / (total_steps - warmup_steps)
+    return float(lr_min + 0.5 * (lr_max - lr_min) * (1.0 + np.cos(np.pi * progress)))
+
+
+def adamw_update(w, grad, m, v, t, lr, beta1, beta2, eps, weight_decay):
+    """
+    AdamW: Adam with decoupled weight decay (Loshchilov & Hutter), in the form of PyTorch
+    and Keras, where the decay is scaled by the learning rate:
+      m = beta1 * m + (1 - beta1) * g
+      v = beta2 * v + (1 - beta2) * g^2
+      m_hat = m / (1 - beta1^t)
+      v_hat = v / (1 - beta2^t)
+      w = w - lr * weight_decay * w - lr * m_hat / sqrt(v_hat + eps)
+    The decay uses the weights before the step; the moments see the raw gradient only.
+
+    Inputs:
+    - w, grad, m, v, t, lr, beta1, beta2, eps: As in adam_update.
+    - weight_decay: Scalar lambda >= 0; 0 gives exactly adam_update.
+
+    Returns a tuple of:
+    - w: The new weights.
+    - m: The new first moment, uncorrected.
+    - v: The new second moment, uncorrected.
+    """
+    new_w, new_m, new_v = adam_update(w, grad, m, v, t, lr, beta1, beta2, eps)
+    return new_w - lr * weight_decay * w, new_m, new_v
+
+
+def capstone_choice():
+    """
+    The reference choice for the capstone of lesson 05 (see optkit/capstone.py): AdamW with
+    a one-epoch linear warmup and cosine annealing to zero over the whole budget.
+
+    Returns:
+    - A dict of plain values: the method, its learning rate and decay, the schedule.
+    """
+    choice = dict(optimizer="adamw", schedule="warmup_cosine")
+    choice.update(lr=0.15, weight_decay=0.05, warmup_steps=40, lr_min=0.0)
+    return choice

@@ -94,7 +94,7 @@ def kit_differences(lesson, root=ROOT):
     found = []
     for where in ("source", "release"):
         copy = Path(root) / where / lesson / "optkit"
-        shipped = sorted(p.name for p in copy.glob("*.py"))
+        shipped = sorted(p.name for p in copy.glob("*") if p.is_file())
         if shipped != sorted(KIT_FILES[lesson]):
             found.append(f"в {where}/{lesson}/optkit файлы {', '.join(shipped) or 'отсутствуют'}"
                          f", а должны быть {', '.join(sorted(KIT_FILES[lesson]))}")

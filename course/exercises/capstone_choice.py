@@ -1,0 +1,62 @@
+"""capstone_choice (lesson 05): the student's choice of method, hyperparameters and schedule
+for the digits classifier. Graded by a rule, not by comparison: the judge trains the network
+itself, outside the kernel, with the reference implementations of the chosen method, on the
+kit's fixed split and seeds, and the choice passes if the validation accuracy reaches the
+threshold at every seed. The kernel sends nothing but the plain dict the function returns."""
+
+import functools
+import json
+
+from course import reference
+from course.exercises import Exercise
+from course.exercises._cases import case
+from course.student.optkit import capstone
+
+UPDATES = ("sgd_update", "momentum_update", "nesterov_update", "adagrad_update",
+           "rmsprop_update", "adam_update", "adamw_update", "warmup_cosine_lr")
+
+
+def reference_functions():
+    """{name: reference implementation} of every function a choice may need."""
+    return {name: getattr(reference, name) for name in UPDATES}
+
+
+def _cases():
+    return [case("ваш выбор для итогового задания: обучение с нуля эталонными реализациями "
+                 f"при зёрнах {', '.join(map(str, capstone.SEEDS))}")]
+
+
+@functools.lru_cache(maxsize=256)
+def _accuracies(canonical):
+    """Final validation accuracies at capstone.SEEDS; cached per choice (a class often
+    submits the same one)."""
+    return tuple(capstone.final_accuracies(json.loads(canonical), reference_functions()))
+
+
+def _percent(x):
+    return f"{100 * x:.1f} %"
+
+
+def _verdict(cases, runs_per_case, error_text):
+    """(label of the case, Russian problem) or None when the threshold is reached."""
+    label = cases[0]["label"]
+    run = runs_per_case[0][0]
+    if run["error"]:
+        return label, error_text(run["error"])
+    choice = run["outputs"][0] if run["outputs"] else None
+    problem = capstone.check_choice(choice)
+    if problem:
+        return label, f"выбор записан неверно: {problem}"
+    settings = capstone._settings(choice)
+    accuracies = _accuracies(json.dumps(settings, sort_keys=True))
+    if min(accuracies) < capstone.THRESHOLD:
+        shown = ", ".join(f"зерно {seed}: {_percent(a)}"
+                          for seed, a in zip(capstone.SEEDS, accuracies))
+        return label, (f"точность на валидационной выборке после обучения ({shown}) не "
+                       f"достигла порога {_percent(capstone.THRESHOLD)} при каждом зерне")
+    return None
+
+
+EXERCISE = Exercise(name="capstone_choice", lesson="05_schedules", position=3,
+                    reference=reference.capstone_choice, cases=_cases, outputs="выбор",
+                    verdict=_verdict)

@@ -1,0 +1,103 @@
+"""warmup_cosine_lr (lesson 05): linear warmup, cosine annealing, then the floor η_min."""
+
+import math
+
+from course import reference
+from course.exercises import Exercise, Mistake
+from course.exercises._cases import case
+
+R = reference.warmup_cosine_lr
+
+
+def _curve(label, lr_max, lr_min, warmup, total, last):
+    """Every step t = 1 … last of one schedule, one call per step."""
+    return case(label, 1, lr_max, lr_min, warmup, total, steps=last, t_arg=0)
+
+
+def _cases():
+    return [
+        case("t = 1 с разогревом: η = η_max·1/W", 1, 0.1, 0.001, 10, 100),
+        case("t = W: конец разогрева, η = η_max", 10, 0.1, 0.001, 10, 100),
+        case("середина косинусной фазы, t = W + (T − W)/2", 55, 0.1, 0.001, 10, 100),
+        case("t = T: конец отжига, η = η_min", 100, 0.1, 0.001, 10, 100),
+        case("t > T: после отжига η = η_min", 150, 0.1, 0.001, 10, 100),
+        case("без разогрева (W = 0), t = 1", 1, 0.5, 0.01, 0, 40),
+        _curve("весь график при η_max = 0.2, η_min = 0.02, W = 8, T = 40: t = 1…50",
+               0.2, 0.02, 8, 40, 50),
+        _curve("весь график без разогрева (W = 0), η_min = 0.05, T = 30: t = 1…35",
+               1.0, 0.05, 0, 30, 35),
+        _curve("W = T = 5: только разогрев, затем η_min; t = 1…8", 0.3, 0.03, 5, 5, 8),
+    ]
+
+
+def _shifted(t, lr_max, lr_min, warmup, total):
+    """The whole schedule one step late: the formulas written with t − 1 in place of t."""
+    s = t - 1
+    if s <= warmup:
+        return lr_max * s / warmup if warmup else lr_max
+    if s > total:
+        return lr_min
+    return lr_min + 0.5 * (lr_max - lr_min) * (1 + math.cos(math.pi * (s - warmup)
+                                                            / (total - warmup)))
+
+
+def _no_warmup(t, lr_max, lr_min, warmup, total):
+    return lr_max if t <= warmup else R(t, lr_max, lr_min, warmup, total)
+
+
+def _endless_warmup(t, lr_max, lr_min, warmup, total):
+    if warmup and t <= total:
+        return lr_max * t / warmup
+    return R(t, lr_max, lr_min, warmup, total)
+
+
+def _cosine(progress, lr_max, lr_min):
+    return lr_min + 0.5 * (lr_max - lr_min) * (1 + math.cos(math.pi * progress))
+
+
+def _phase_over(numerator, denominator):
+    """A cosine phase computed as cos(π·numerator(t, W, T)/denominator(W, T))."""
+    def wrong(t, lr_max, lr_min, warmup, total):
+        if t <= warmup or t > total:
+            return R(t, lr_max, lr_min, warmup, total)
+        return _cosine(numerator(t, warmup) / denominator(warmup, total), lr_max, lr_min)
+    return wrong
+
+
+def _no_lr_min(t, lr_max, lr_min, warmup, total):
+    return R(t, lr_max, 0.0, warmup, total)
+
+
+def _no_floor(t, lr_max, lr_min, warmup, total):
+    if t > total and total > warmup:
+        return _cosine((t - warmup) / (total - warmup), lr_max, lr_min)
+    return R(t, lr_max, lr_min, warmup, total)
+
+
+EXERCISE = Exercise(
+    name="warmup_cosine_lr", lesson="05_schedules", position=1, reference=R, cases=_cases,
+    outputs="η",
+    mistakes=(
+        Mistake("t_from_0", "t отсчитывается от 0: весь график сдвинут на шаг позже "
+                            "(в формулах стоит t − 1 вместо t, и на первом шаге η = 0)",
+                _shifted),
+        Mistake("warmup_from_max", "на разогреве возвращается η_max: разогрев должен начинаться "
+                                   "с малого шага и линейно расти, η = η_max·t/W",
+                _no_warmup),
+        Mistake("warmup_never_ends", "разогрев не кончается на шаге W: η = η_max·t/W растёт и "
+                                     "после W, хотя с шага W + 1 должна начаться косинусная фаза",
+                _endless_warmup),
+        Mistake("cosine_from_0", "косинусная фаза отсчитывается от 0, а не от конца разогрева: "
+                                 "нужно cos(π·(t − W)/(T − W))",
+                _phase_over(lambda t, w: t, lambda w, total: total - w)),
+        Mistake("cosine_over_T", "косинусная фаза считается как cos(π·t/T), без учёта "
+                                 "разогрева; нужно cos(π·(t − W)/(T − W))",
+                _phase_over(lambda t, w: t, lambda w, total: total)),
+        Mistake("lr_min_ignored", "η_min не учтено: косинус опускается до нуля, а должен — "
+                                  "до η_min (η = η_min + ½(η_max − η_min)(1 + cos …)), и "
+                                  "после T должно оставаться η_min",
+                _no_lr_min),
+        Mistake("no_floor_after_T", "после шага T косинус продолжается и η снова растёт; "
+                                    "при t > T должно быть η = η_min",
+                _no_floor),
+    ))
