@@ -424,3 +424,94 @@ def test_adam_matches_torch_when_eps_is_zero(torch):
     np.testing.assert_allclose(ours, theirs, rtol=1e-12)
     np.testing.assert_allclose([mv[0] for mv in moments], state["exp_avg"], rtol=1e-12)
     np.testing.assert_allclose([mv[1] for mv in moments], state["exp_avg_sq"], rtol=1e-12)
+
+
+# --- lesson 5: schedules and AdamW -----------------------------------------------------------
+
+def test_warmup_cosine_lr_by_hand():
+    args = (0.1, 0.001, 10, 110)  # lr_max, lr_min, W, T
+    assert R.warmup_cosine_lr(1, *args) == pytest.approx(0.01)
+    assert R.warmup_cosine_lr(5, *args) == pytest.approx(0.05)
+    assert R.warmup_cosine_lr(10, *args) == pytest.approx(0.1)
+    assert R.warmup_cosine_lr(60, *args) == pytest.approx(0.001 + 0.5 * 0.099)  # cos(π/2) = 0
+    assert R.warmup_cosine_lr(110, *args) == pytest.approx(0.001)
+    assert R.warmup_cosine_lr(500, *args) == 0.001
+    assert isinstance(R.warmup_cosine_lr(np.int64(7), *args), float)
+
+
+def test_warmup_cosine_lr_without_warmup_starts_near_lr_max_and_is_continuous():
+    assert R.warmup_cosine_lr(1, 1.0, 0.0, 0, 100) == pytest.approx(0.5 * (1 + np.cos(np.pi / 100)))
+    curve = [R.warmup_cosine_lr(t, 0.3, 0.01, 20, 200) for t in range(1, 260)]
+    assert max(curve) == pytest.approx(0.3) and curve[19] == pytest.approx(0.3)
+    assert np.max(np.abs(np.diff(curve))) <= 0.3 / 20 + 1e-12  # no jump anywhere
+    assert np.all(np.diff(curve[19:200]) <= 0) and curve[-1] == 0.01
+
+
+def test_warmup_cosine_lr_with_warmup_as_long_as_the_schedule():
+    assert [R.warmup_cosine_lr(t, 0.3, 0.03, 3, 3) for t in (1, 2, 3, 4)] == pytest.approx(
+        [0.1, 0.2, 0.3, 0.03])
+
+
+def test_adamw_update_is_adam_plus_decay_of_the_weights_before_the_step():
+    w, g = np.array([1.0, -2.0, 0.5]), np.array([0.3, 0.1, -0.4])
+    m, v = np.array([0.1, -0.1, 0.0]), np.array([0.2, 0.1, 0.3])
+    adam_w, adam_m, adam_v = R.adam_update(w, g, m, v, 4, 0.05, 0.9, 0.999, 1e-8)
+    new_w, new_m, new_v = R.adamw_update(w, g, m, v, 4, 0.05, 0.9, 0.999, 1e-8, 0.2)
+    np.testing.assert_allclose(new_w, adam_w - 0.05 * 0.2 * w, rtol=1e-14)
+    np.testing.assert_array_equal(new_m, adam_m)
+    np.testing.assert_array_equal(new_v, adam_v)
+    np.testing.assert_array_equal(
+        R.adamw_update(w, g, m, v, 4, 0.05, 0.9, 0.999, 1e-8, 0.0)[0], adam_w)
+
+
+def test_adamw_first_step_by_hand():
+    # t = 1 from zero moments: M̂ = g, V̂ = g², so the step is η·g/√(g² + ε) ≈ η·sign(g).
+    w, g = np.array([2.0, -1.0]), np.array([0.5, -4.0])
+    new_w, _, _ = R.adamw_update(w, g, np.zeros(2), np.zeros(2), 1, 0.1, 0.9, 0.999, 0.0, 0.5)
+    np.testing.assert_allclose(new_w, [2.0 - 0.1 * 0.5 * 2.0 - 0.1, -1.0 + 0.1 * 0.5 + 0.1])
+
+
+def test_l2_penalty_and_decoupled_decay_coincide_for_sgd_but_not_for_adam():
+    w, g, lam, lr = np.array([1.0, -3.0]), np.array([0.5, 0.01]), 0.1, 0.2
+    np.testing.assert_allclose(R.sgd_update(w, g + lam * w, lr),
+                               R.sgd_update(w, g, lr) - lr * lam * w, rtol=1e-14)
+    l2, _, _ = R.adam_update(w, g + lam * w, np.zeros(2), np.zeros(2), 1, lr, 0.9, 0.999, 1e-8)
+    decoupled, _, _ = R.adamw_update(w, g, np.zeros(2), np.zeros(2), 1, lr, 0.9, 0.999, 1e-8,
+                                     lam)
+    assert not np.allclose(l2, decoupled)
+
+
+def test_capstone_reference_choice_is_well_formed():
+    import sys
+
+    from course.lessons import KIT
+    sys.path.insert(0, str(KIT.parent))
+    try:
+        from optkit import capstone
+        assert capstone.check_choice(R.capstone_choice()) is None
+    finally:
+        sys.path.remove(str(KIT.parent))
+
+
+def test_adamw_matches_torch_when_eps_is_zero(torch):
+    # torch: p *= 1 - lr λ, then the Adam step with eps outside the root (0 here).
+    _, theirs, state = _torch_run(
+        torch, lambda p: torch.optim.AdamW(p, lr=0.05, betas=(0.9, 0.999), eps=0.0,
+                                           weight_decay=0.3), ["exp_avg", "exp_avg_sq"])
+    w, m, v, ours = W0.copy(), np.zeros(2), np.zeros(2), []
+    for t in range(1, STEPS + 1):
+        w, m, v = R.adamw_update(w, grad_of(w), m, v, t, 0.05, 0.9, 0.999, 0.0, 0.3)
+        ours.append(w)
+    np.testing.assert_allclose(ours, theirs, rtol=1e-12)
+    np.testing.assert_allclose(m, state["exp_avg"][-1], rtol=1e-12)
+
+
+def test_torch_adam_weight_decay_is_the_l2_penalty_in_the_gradient(torch):
+    _, theirs, _ = _torch_run(
+        torch, lambda p: torch.optim.Adam(p, lr=0.05, betas=(0.9, 0.999), eps=0.0,
+                                          weight_decay=0.3))
+    w, m, v, ours = W0.copy(), np.zeros(2), np.zeros(2), []
+    for t in range(1, STEPS + 1):
+        w, m, v = R.adam_update(w, grad_of(w) + 0.3 * w, m, v, t, 0.05, 0.9, 0.999, 0.0)
+        ours.append(w)
+    np.testing.assert_allclose(ours, theirs, rtol=1e-12)
