@@ -36,7 +36,8 @@ def encode(value, depth=0):
     if depth > MAX_DEPTH:
         return {"object": "слишком глубоко вложенное значение"}
     if isinstance(value, (np.ndarray, np.generic)):
-        arr = np.ascontiguousarray(value)
+        # (np.ascontiguousarray would turn a NumPy scalar into an array of shape (1,))
+        arr = np.ascontiguousarray(value) if value.ndim else np.asarray(value)
         if arr.dtype.kind not in "biuf":
             return {"object": f"массив NumPy с типом {arr.dtype}"}
         return {"dtype": arr.dtype.str, "shape": list(arr.shape),
