@@ -17,9 +17,9 @@ role=student
 if [ "${1:-}" = "--instructor" ]; then role=instructor; shift; fi
 if [ "$(id -u)" = 0 ]; then set -- --allow-root "$@"; fi  # containers often run as root
 course=gd-optimizers  # CourseDirectory.course_id in nbgrader_config.py
-# jupyter/common: both views (no news pop-up, encrypted kernel connections, websocket pings
-# without tornado's warning); jupyter/student:
-# the student view; jupyter/local: the exchange in exchange/.
+# jupyter/common: both views (no news pop-up, encrypted kernel connections); jupyter/student:
+# the student view; jupyter/local: this machine (the exchange in exchange/, no websocket
+# keep-alive pings, whose timeouts only print warnings here).
 views="$PWD/jupyter/common"
 if [ "$role" = student ]; then views="$PWD/jupyter/student:$views"; fi
 export JUPYTER_CONFIG_PATH="$views:$PWD/jupyter/local${JUPYTER_CONFIG_PATH:+:$JUPYTER_CONFIG_PATH}"

@@ -23,9 +23,9 @@ from nbformat.sign import NotebookNotary
 
 from conftest import copy_course, fill_solutions, nbgrader_meta, read_nb, run_nbgrader, tree_hash
 from course.lessons import ROOT, notebook
-from jupyter_ui import (ARTIFACTS, ASSIGNMENT_LIST, FORMGRADER, README_LABELS, RUN_ALL, chromium,
-                        expect, free_port, menu_items, new_page, open_notebook, require_browser,
-                        restart_and_run_all, sync_playwright, validate)
+from jupyter_ui import (ARTIFACTS, ASSIGNMENT_LIST, FORMGRADER, README_LABELS, RUN_ALL, SUBMIT,
+                        VALIDATE, chromium, expect, free_port, menu_items, new_page, open_notebook,
+                        require_browser, restart_and_run_all, sync_playwright, validate)
 
 SHOTS = ARTIFACTS / "browser"
 TOKEN = "course-browser-test"
@@ -166,8 +166,8 @@ def test_assignment_list_shows_the_lessons_of_the_local_exchange(page, student_l
     page.goto(f"{student_lab['base']}/lab?token={TOKEN}")
     page.locator(".lm-MenuBar-itemLabel", has_text=ASSIGNMENT_LIST[0]).click()
     page.locator(".lm-Menu-itemLabel", has_text=ASSIGNMENT_LIST[1]).click()
-    fetched = page.locator("#fetched_assignments_list")
-    expect(fetched).to_contain_text(LESSON)
+    fetched = page.locator("#fetched_assignments_list .list_item").filter(has_text=LESSON).first
+    expect(fetched.get_by_role("button", name=SUBMIT, exact=True)).to_be_visible()
     expect(page.locator("#released_assignments_list_error")).to_be_hidden()
     page.screenshot(path=str(SHOTS / "3-assignment-list.png"))
 
@@ -217,5 +217,10 @@ def test_every_label_the_readme_quotes_is_in_the_ui(page, student_lab):
     readme = (ROOT / "README.md").read_text("utf-8")
     missing = [label for label in README_LABELS if f"«{label}»" not in readme]
     assert not missing, f"README does not quote {missing}"
-    page.goto(f"{student_lab['base']}/lab?token={TOKEN}")
+    # As a student sees them: with the lesson open (without a notebook the kernel menu differs).
+    open_notebook(page, _lab_url(student_lab["base"], f"{LESSON}/{LESSON}.ipynb"))
     assert RUN_ALL[1] in menu_items(page, RUN_ALL[0])
+    page.keyboard.press("Escape")
+    expect(page.locator(".validate-button").first).to_have_text(VALIDATE)
+    # «Assignment List», «Formgrader» and «Submit»: in the tests above; «Fetch» and «Fetch
+    # Feedback»: in tests/test_hub.py.
