@@ -69,14 +69,18 @@ def _train(loss_and_grads, params, X, y, optimizer, batches, epochs, seed):
     rng = np.random.default_rng(seed)
     w = flatten(params, params)
     state = optimizer.init(w)
-    loss_on_all = lambda w: float(loss_and_grads(unflatten(w, params), X, y)[0])
+
+    def loss_on_all(w):
+        return float(loss_and_grads(unflatten(w, params), X, y)[0])
+
     history = {"loss": [loss_on_all(w)], "seconds": [0.0]}
     t, started, evaluating = 0, time.perf_counter(), 0.0
     for _ in range(epochs):
         for idx in batches(X.shape[1], rng):
-            Xb, yb = X[:, idx], y[:, idx]
-            grad_fn = lambda point: flatten(
-                loss_and_grads(unflatten(point, params), Xb, yb)[1], params)
+
+            def grad_fn(point, Xb=X[:, idx], yb=y[:, idx]):
+                return flatten(loss_and_grads(unflatten(point, params), Xb, yb)[1], params)
+
             t += 1
             w, state = optimizer.step(w, grad_fn, state, t)
         tick = time.perf_counter()
@@ -88,3 +92,28 @@ def _train(loss_and_grads, params, X, y, optimizer, batches, epochs, seed):
     history["params"] = unflatten(w, params)
     history["diverged"] = not history["loss"][-1] < DIVERGED
     return history
+
+
+SEEDS = (0, 1, 2, 3, 4)
+
+
+def train_seeds(loss_and_grads, make_params, X, y, optimizer, batches, epochs=20, seeds=SEEDS):
+    """Тот же запуск ``train`` при нескольких зёрнах: выводы не должны держаться на одном.
+
+    make_params(seed) -> начальные веса (словарь массивов); зерно задаёт и начальные веса,
+    и порядок мини-батчей. Возвращает словарь массивов по зёрнам (строка — зерно):
+    ``loss`` формы (len(seeds), epochs + 1) — после расхождения потери равны inf;
+    ``seconds`` той же формы (после расхождения nan); ``diverged`` — флаги расхождения;
+    ``params`` — список обученных весов.
+    """
+    losses = np.full((len(seeds), epochs + 1), np.inf)
+    seconds = np.full((len(seeds), epochs + 1), np.nan)
+    diverged, trained = np.zeros(len(seeds), dtype=bool), []
+    for row, seed in enumerate(seeds):
+        run = train(loss_and_grads, make_params(seed), X, y, optimizer, batches, epochs, seed)
+        done = len(run["loss"])
+        losses[row, :done] = run["loss"]
+        seconds[row, :done] = run["seconds"]
+        diverged[row] = run["diverged"]
+        trained.append(run["params"])
+    return {"loss": losses, "seconds": seconds, "diverged": diverged, "params": trained}
