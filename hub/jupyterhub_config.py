@@ -25,6 +25,10 @@ EXCHANGE = os.environ.get("COURSE_EXCHANGE", "/srv/nbgrader/exchange")
 # Every account of this machine may log in; narrow it with c.Authenticator.allowed_users.
 c.Authenticator.allow_all = True
 
+# nbgrader's Validate answers only when the whole lesson has run (half a minute on a busy
+# machine); the Python proxy would give up on a request after 20 s.
+c.ConfigurableHTTPProxy.command = ["configurable-http-proxy", "--proxy-timeout=600000"]
+
 BIN = Path(sys.executable).parent  # the course's environment, for servers and terminals
 c.Spawner.cmd = [str(BIN / "jupyterhub-singleuser")]
 c.Spawner.default_url = "/lab"

@@ -306,6 +306,8 @@ def hub():
             except subprocess.TimeoutExpired:
                 proc.kill()
         machine.tear_down()
+        if (machine.base / "jupyterhub.log").exists():  # the hub's and the servers' log
+            shutil.copy(machine.base / "jupyterhub.log", SHOTS / "jupyterhub.log")
         print(f"hub test: {time.monotonic() - started:.0f} s")
         shutil.rmtree(machine.base, ignore_errors=True)
 
