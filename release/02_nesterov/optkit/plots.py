@@ -45,7 +45,7 @@ def plot_paths(surface, paths, title=None, ax=None):
         (line,) = ax.plot(path[:, 0], path[:, 1], marker="o", markersize=2.5, linewidth=1.2,
                           label=f"{name} ({len(path) - 1} шагов)")
         ax.plot(*path[-1], marker="o", markersize=7, markeredgecolor="black",
-                color=line.get_color(), linestyle="none")
+                color=line.get_color(), linestyle="none", label=f"_{name}")
     ax.plot(*surface.minimum, marker="*", color="black", markersize=15, linestyle="none",
             label="минимум", zorder=5)
     ax.set_xlim(xlim)
