@@ -3,7 +3,7 @@
 # The conda route (an active `gd-course` env from environment.yml) is used as it is;
 # otherwise .venv is created and the pinned dependencies (requirements.lock) and the course
 # package are installed into it, again only when requirements.lock or pyproject.toml changed.
-# The first installation takes a minute or two; the packages are named as they download.
+# The first installation takes a minute or two; a counter shows the packages as they come.
 # .venv is made with `python3`, or with the interpreter named by PYTHON (the course is pinned
 # for Python 3.11): PYTHON=python3.11 bash scripts/lab.sh
 # Either way JupyterLab is set to speak Russian by default.
@@ -35,9 +35,9 @@ else
              "занимает минуту-две…"
         if ! (set -o pipefail; .venv/bin/python -m pip install --disable-pip-version-check \
                 -r requirements.lock -e . 2>&1 | tee .venv/pip.log \
-                | sed -un -e 's/^Collecting \([^ =<>]*\).*/  \1/p' \
-                    -e 's/^Processing .*\/\([^/-]*\)-[^/]*$/  \1/p' \
-                    -e 's/^Installing collected.*/  установка…/p'
+                | awk '/^(Collecting|Processing) /{n++; printf "\r  пакетов получено: %d", n; fflush()}
+                       /^Installing collected/{printf "%s  установка…\n", n ? "\n" : ""; fflush(); n = 0}
+                       END {if (n) print ""}'
              ); then
             cat .venv/pip.log
             echo "Установка не удалась (журнал: .venv/pip.log)." >&2
