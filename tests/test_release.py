@@ -123,3 +123,16 @@ def test_nbgrader_validate_invert_fails_every_test_on_release(lesson):
                            str(notebook(lesson, "release"))], capture_output=True, text=True,
                           cwd=ROOT)
     assert "Success! The notebook does not pass any tests." in done.stdout, done.stdout[-3000:]
+
+
+def test_jupyter_checkpoints_are_no_part_of_a_release(tmp_path):
+    """A lesson opened in place gets .ipynb_checkpoints from autosave: nothing in them is
+    shipped or taken for a leak, even a copy of the source notebook."""
+    lesson = "01_sgd"
+    course = copy_course(tmp_path)
+    checkpoints = course / "release" / lesson / ".ipynb_checkpoints"
+    checkpoints.mkdir()
+    (checkpoints / f"{lesson}-checkpoint.ipynb").write_bytes(
+        notebook(lesson, "source").read_bytes())
+    assert not any(".ipynb_checkpoints" in path.parts for path in release_files(lesson, course))
+    assert leaks(lesson, course) == []
