@@ -1,0 +1,7 @@
+"""nbgrader settings of both views, wherever the course runs."""
+
+c = get_config()  # noqa: F821 (provided by traitlets)
+
+# Validate reports an error in any code cell, not only in graded ones: the visible checks are
+# read-only cells that carry no points, and a failed one must not end in «Success!».
+c.Validator.validate_all = True
