@@ -318,7 +318,8 @@ def _check_probes(lessons, runs, failed):
         if passed != cells or wrongly:
             why = (f"решённый урок (source/{lesson}) не прошёл проверок "
                    f"{', '.join(sorted(cells - passed))}" if passed != cells else
-                   f"нерешённый урок (release/{lesson}) прошёл проверки {', '.join(sorted(wrongly))}")
+                   f"нерешённый урок (release/{lesson}) прошёл проверки "
+                   f"{', '.join(sorted(wrongly))}")
             note = failed.get((PROBE_RIGHT, lesson)) or failed.get((PROBE_WRONG, lesson)) or ""
             raise CannotGrade(
                 f"Предварительная проба не удалась: {why}{f' ({note})' if note else ''}. "

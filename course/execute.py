@@ -272,7 +272,8 @@ def execute(nb, out_path, kit, work, cell_timeout, notebook_timeout, memory_gb=4
             if len(run.killed) + len(run.hung) + len(run.memory) > MAX_RESTARTS:
                 current.cells[index].outputs = [_failed_output(index, _WHY["killed"])]
                 _give_up(current, index + 1, run.abandoned,
-                         f"не выполнена: ядро Python аварийно завершалось больше {MAX_RESTARTS} раз")
+                         "не выполнена: ядро Python аварийно завершалось больше "
+                         f"{MAX_RESTARTS} раз")
                 break
         finally:
             if dog:

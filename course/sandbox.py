@@ -9,11 +9,13 @@ reference, not ``/root`` or ``/home`` (Jupyter's runtime files, tokens). It has 
 (the kernel talks to the grader over Unix sockets in its private connection folder), no
 capabilities (also when the grader runs as root: the kernel runs as an unprivileged user of
 its own user namespace), its own process, IPC and host-name namespaces, and limits on memory,
-processes and file size (``Limits``). Without bubblewrap there is no sandbox, and
+processes and file size (``Limits``: a cgroup v2 of its own where this machine offers one,
+rlimits and the grader's watchdog otherwise). Without bubblewrap there is no sandbox, and
 ``python -m course autograde`` refuses to grade.
 """
 
 import functools
+import itertools
 import os
 import shutil
 import subprocess
@@ -50,6 +52,43 @@ class Limits:
     file_mb: int = 512
 
 
+CGROUP_ROOT = Path("/sys/fs/cgroup")
+_serial = itertools.count()
+
+
+def cgroup_for(limits, root=CGROUP_ROOT):
+    """A new cgroup v2 folder for one sandbox, below this process's own cgroup, with
+    ``memory.max`` and ``pids.max`` set from ``limits``; None where cgroup v2 with the memory
+    and pids controllers cannot be used here (then rlimits and the grader's watchdog limit
+    the sandbox). The caller removes it (``remove_cgroup``) when the sandbox is gone."""
+    try:
+        own = next(line[3:] for line in Path("/proc/self/cgroup").read_text().splitlines()
+                   if line.startswith("0::"))
+        parent = root / own.lstrip("/")
+        if not {"memory", "pids"} <= set((parent / "cgroup.controllers").read_text().split()):
+            return None
+        if not {"memory", "pids"} <= set((parent / "cgroup.subtree_control").read_text()
+                                         .split()):
+            (parent / "cgroup.subtree_control").write_text("+memory +pids")
+        group = parent / f"course-sandbox-{os.getpid()}-{next(_serial)}"
+        group.mkdir()
+        (group / "memory.max").write_text(str(int(limits.memory_gb * 2 ** 30)))
+        (group / "memory.swap.max").write_text("0")
+        (group / "pids.max").write_text(str(limits.processes))
+        return group
+    except (OSError, StopIteration):
+        return None
+
+
+def remove_cgroup(group):
+    """Remove a sandbox's cgroup (its processes are gone by then)."""
+    if group is not None:
+        try:
+            group.rmdir()
+        except OSError:
+            pass
+
+
 def python_paths():
     """The folders of this Python and its environment that the kernel must see."""
     found = {Path(p).resolve() for p in (sys.prefix, sys.base_prefix, sys.exec_prefix,
@@ -74,13 +113,14 @@ def _system_binds():
     return binds
 
 
-def command(private, connection, read_only=(), files=(), limits=Limits()):
+def command(private, connection, read_only=(), files=(), limits=Limits(), cgroup=None):
     """The command prefix that runs a program in the sandbox.
 
     ``private``: the writable folder; ``connection``: the writable folder of the kernel's
     connection file and sockets; ``read_only``: paths inside ``private`` made read-only (the
     kit); ``files``: {path inside the sandbox: file outside} made visible read-only (in
-    /tmp, e.g. matplotlib's font cache)."""
+    /tmp, e.g. matplotlib's font cache); ``cgroup``: a folder from ``cgroup_for`` that the
+    sandbox is put into before anything in it starts."""
     mb = 2 ** 20
     prefix = ["prlimit", f"--as={int(limits.memory_gb * 2 ** 30)}",
               f"--nproc={limits.processes}", f"--fsize={limits.file_mb * mb}", "--core=0", "--"]
@@ -100,6 +140,8 @@ def command(private, connection, read_only=(), files=(), limits=Limits()):
     args += ["--clearenv"]
     for key, value in KERNEL_ENV.items():
         args += ["--setenv", key, value]
+    if cgroup is not None:
+        prefix = ["sh", "-c", 'echo $$ > "$0/cgroup.procs" && exec "$@"', str(cgroup), *prefix]
     return prefix + args + ["--"]
 
 
@@ -128,15 +170,24 @@ class SandboxedKernelManager(AsyncKernelManager):
     memory_gb = Float(4.0, help="memory of the whole sandbox, GiB").tag(config=True)
     processes = Int(64, help="processes and threads in the sandbox").tag(config=True)
 
+    cgroup = None
+
     def format_kernel_cmd(self, extra_arguments=None):
         connection = os.path.dirname(self.connection_file)
         limits = Limits(memory_gb=self.memory_gb, processes=self.processes)
+        remove_cgroup(self.cgroup)  # the previous kernel's, if this manager started one
+        self.cgroup = cgroup_for(limits)
         cmd = super().format_kernel_cmd(extra_arguments)
         # -I: no user site, no PYTHON* variables, nothing of the working folder imported
         # while the kernel starts; the folder (the notebook's, with the kit) is put on
         # sys.path once it runs, as Jupyter does for notebooks
-        return (command(self.private, connection, self.read_only, self.sandbox_files, limits)
-                + [cmd[0], "-I", *cmd[1:], _CWD_ON_PATH])
+        return (command(self.private, connection, self.read_only, self.sandbox_files, limits,
+                        self.cgroup) + [cmd[0], "-I", *cmd[1:], _CWD_ON_PATH])
+
+    async def _async_cleanup_resources(self, restart=False):
+        await super()._async_cleanup_resources(restart=restart)
+        remove_cgroup(self.cgroup)
+        self.cgroup = None
 
     @property
     def kernel_spec(self):

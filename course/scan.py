@@ -24,7 +24,14 @@ RISKY_MODULES = {"course": "импортирует пакет преподава
                  "subprocess": "импортирует subprocess (запуск внешних программ)",
                  "shutil": "импортирует shutil (копирование и удаление файлов)",
                  "ctypes": "импортирует ctypes (доступ к памяти интерпретатора)",
-                 "gc": "импортирует gc (доступ к объектам интерпретатора)"}
+                 "gc": "импортирует gc (доступ к объектам интерпретатора)",
+                 "socket": "импортирует socket (сеть)"}
+# IPython's and the kernel's machinery: how errors are shown, how cells are read and run,
+# how outputs and replies are sent. A solution has no reason to touch any of it.
+KERNEL_HOOKS = {"set_custom_exc", "showtraceback", "showsyntaxerror", "input_transformers_post",
+                "input_transformers_cleanup", "ast_transformers", "do_execute",
+                "publish_display_data", "excepthook", "displayhook", "run_cell",
+                "register_magic_function", "shell_handlers", "events"}
 
 
 def _is_test_cell(cell):
@@ -90,6 +97,8 @@ class _Visitor(ast.NodeVisitor):
     def visit_Attribute(self, node):
         if _dotted(node) == "sys.modules":
             self._add("обращается к sys.modules")
+        if node.attr in KERNEL_HOOKS:
+            self._add(f"трогает механизм ядра IPython ({node.attr})")
         self.generic_visit(node)
 
     def visit_Call(self, node):
@@ -105,6 +114,10 @@ class _Visitor(ast.NodeVisitor):
                         _outside_path(arg.value):
                     self._add(f"открывает файл вне своей папки: {arg.value!r}")
         self.generic_visit(node)
+
+    def visit_Name(self, node):
+        if node.id in KERNEL_HOOKS:
+            self._add(f"трогает механизм ядра IPython ({node.id})")
 
     def visit_Constant(self, node):
         if isinstance(node.value, str) and "gradebook" in node.value:

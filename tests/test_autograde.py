@@ -11,7 +11,6 @@ import json
 import os
 import subprocess
 import sys
-from pathlib import Path
 
 import nbformat
 import pytest
@@ -22,7 +21,7 @@ from conftest import (auto_points, copy_course, fill_solutions, is_test_cell, nb
 from course import notes, report, sandbox
 from course.autograde import CannotGrade, Settings, autograde
 from course.execute import MAX_RESTARTS
-from course.lessons import notebook
+from course.lessons import ROOT, notebook
 
 pytestmark = pytest.mark.notebooks
 LESSON = "01_sgd"
@@ -95,6 +94,19 @@ ON_BLANK = {
     "excepthook": "get_ipython().set_custom_exc((BaseException,), lambda *a, **k: None)",
     "showtraceback": "ip = get_ipython()\nip.showtraceback = lambda *a, **k: print('✓ пройдено')\n"
                      "ip.showsyntaxerror = ip.showtraceback",
+    # every output of the kernel swallowed (the judge's channel included)
+    "display": "get_ipython().display_pub.publish = lambda *a, **k: None",
+    # a fake course package put into sys.modules, its check always "passing"
+    "modules": "import sys, types\nfake = types.ModuleType('course.grading')\n"
+               "fake.check = lambda name, func: print('✓ Скрытые проверки', name, 'пройдены')\n"
+               "sys.modules['course'] = types.ModuleType('course')\n"
+               "sys.modules['course.grading'] = fake",
+    # the stdlib the kernel's half uses, spoofed to look genuine and to forge its answer
+    "spoof": "import json, functools\nreal = json.dumps\n"
+             "@functools.wraps(real)\ndef dumps(obj, *a, **k):\n"
+             "    return real([[{'dict': {'outputs': {'seq': [], 'tuple': False}, "
+             "'calls': {'seq': [], 'tuple': False}, 'error': {'plain': None}, "
+             "'step': {'plain': None}}}]] * 5)\njson.dumps = dumps",
     # every later cell's code replaced before it runs
     "transformer": "get_ipython().input_transformers_post.append(lambda lines: ['pass\\n'])",
     "ast": "import ast\nclass Gut(ast.NodeTransformer):\n    def visit_Module(self, node):\n"
@@ -115,13 +127,16 @@ ON_BLANK = {
                  "    except Exception as e:\n        print(type(e).__name__)\n"
                  "paths = glob.glob('/**/reference.py', recursive=True)\n"
                  "paths += glob.glob('/**/course/**/*.py', recursive=True)\nprint(paths)\n"
-                 "for p in paths:\n    exec(open(p).read())\n",
+                 "for p in paths:\n    exec(open(p).read())\n"
+                 "for path in REFERENCES:\n    try:\n"
+                 "        get_ipython().run_line_magic('run', path)\n"
+                 "    except Exception as e:\n        print(type(e).__name__)\n",
     # other students' work, the gradebook, the source notebooks, runtime files
     "snoop": "import glob, os\nseen = []\nfor pattern in ('/**/gradebook.db', '/**/*.ipynb', "
-             "'/**/secret.txt', '/root/**', '/home/**', '/proc/1/environ', '/proc/*/cmdline'):\n"
+             "'/**/secret.txt', '/root/**', '/home/**', '/proc/*/environ', '/proc/*/cmdline'):\n"
              "    for p in glob.glob(pattern, recursive=True):\n        try:\n"
              "            seen.append(open(p, errors='replace').read()[:5000])\n"
-             "        except Exception:\n            pass\nprint(seen)",
+             "        except Exception:\n            pass\nprint(seen, dict(os.environ))",
     # the network: the grader's machine and the outside world
     "network": "import socket\nfor host in ('127.0.0.1', '8.8.8.8'):\n    try:\n"
                "        socket.create_connection((host, PORT), timeout=2).sendall(b'leak')\n"
@@ -136,8 +151,9 @@ ON_BLANK = {
 }
 ON_PERFECT = {
     # the next kernel start poisoned: a startup file, a shadowing module, then a crash
-    "poisoner": "import os, pathlib\nstartup = pathlib.Path(os.environ.get('IPYTHONDIR', '~/.ipython')"
-                ").expanduser() / 'profile_default' / 'startup'\n"
+    "poisoner": "import os, pathlib\n"
+                "startup = pathlib.Path(os.environ.get('IPYTHONDIR', '~/.ipython'))"
+                ".expanduser() / 'profile_default' / 'startup'\n"
                 "startup.mkdir(parents=True, exist_ok=True)\n"
                 "(startup / '00.py').write_text('import os\\nos._exit(7)')\n"
                 "pathlib.Path('numpy.py').write_text('raise ImportError(\"отравлено\")')\n"
@@ -155,9 +171,12 @@ ON_PERFECT = {
 def _attacks(release, perfect, course, port):
     targets = [str(course / "gradebook.db"), str(course / "submitted" / "perfect" / LESSON
                                                   / f"{LESSON}.ipynb")]
+    references = [str(ROOT / "course" / "reference.py"), str(course / "course" / "reference.py")]
     attacks = {name: _with_cell(release, code.replace("PORT", str(port)).replace(
-        "glob_targets", repr(targets)), after_grade_id="minibatch_indices")
-               for name, code in ON_BLANK.items()}
+        "glob_targets", repr(targets)).replace("REFERENCES", repr(references)),
+        after_grade_id="minibatch_indices") for name, code in ON_BLANK.items()}
+    # a cell nested too deep for the scanner's parser (and for Python's)
+    attacks["scanbomb"] = _with_cell(perfect, "x = " + "(" * 100_000 + "1" + ")" * 100_000)
     attacks.update({name: _with_cell(perfect, code, after_grade_id="forward")
                     for name, code in ON_PERFECT.items()})
     # many slow cells before the last checks: the notebook's time runs out
@@ -233,8 +252,15 @@ def _malformed(perfect):
     mistyped.cells[-1]["id"] = 17
     huge = nbformat.from_dict(perfect)
     huge.cells.append(nbformat.v4.new_markdown_cell("я" * 1_600_000))
-    return {"nested": '{"cells": [], "metadata": {"x": ' + "[" * 200_000 + "]" * 200_000 + "}}", "mistyped": json.dumps(mistyped),
+    nested = '{"cells": [], "metadata": {"x": ' + "[" * 200_000 + "]" * 200_000 + "}}"
+    return {"nested": nested, "mistyped": json.dumps(mistyped),
             "huge": json.dumps(huge)}
+
+
+@pytest.fixture(scope="module")
+def monkeypatch_module():
+    with pytest.MonkeyPatch.context() as patch:
+        yield patch
 
 
 @pytest.fixture(scope="module")
@@ -250,13 +276,14 @@ def listener():
 
 
 @pytest.fixture(scope="module")
-def graded(tmp_path_factory, listener):
+def graded(tmp_path_factory, listener, monkeypatch_module):
     if _in_ci():
         assert sandbox.available(), "bubblewrap (bwrap) is required in CI"
     if not sandbox.available():
         pytest.skip("нет песочницы bubblewrap: python -m course autograde не оценивает")
     course = copy_course(tmp_path_factory.mktemp("course"))
     (course / "secret.txt").write_text(SECRET)
+    monkeypatch_module.setenv("COURSE_TEST_SECRET", SECRET)  # the grader's environment
     for lesson in (LESSON, "02_nesterov"):
         assert run_nbgrader(["generate_assignment", lesson, "--force"], course).returncode == 0
     release = read_nb(course / "release" / LESSON / f"{LESSON}.ipynb")
@@ -302,7 +329,7 @@ def test_every_student_gets_exactly_the_points_earned(graded):
                 # marks of the wrong types are dropped; the cells come back from the
                 # student version, and the student's own definitions still count
                 "mistyped": full,
-                "vandal": full, **{name: 0 for name in ON_BLANK},
+                "vandal": full, "scanbomb": full, **{name: 0 for name in ON_BLANK},
                 **{name: full for name in ON_PERFECT}}
     assert 0 < expected["berserk"] < full and 0 < expected["slow"] < expected["berserk"]
     assert {s: _score(course, s) for s in outcomes} == expected
@@ -384,6 +411,8 @@ def test_the_class_report_lists_scores_mistakes_flags_and_notes(graded, tmp_path
     assert "рядом с работой лежит файл Python course/grading.py" in data["flagged"][
         ("faker", LESSON)]
     assert ("perfect", LESSON) not in data["flagged"]
+    assert "трогает механизм ядра IPython (set_custom_exc)" in data["flagged"][
+        ("excepthook", LESSON)]
     rows = (tmp_path / "grades.csv").read_text("utf-8").splitlines()
     assert rows[0].startswith("студент,01_sgd,02_nesterov,01_sgd:forward")
     with open(tmp_path / "notes.csv", encoding="utf-8") as f:
@@ -393,6 +422,26 @@ def test_the_class_report_lists_scores_mistakes_flags_and_notes(graded, tmp_path
     page = (tmp_path / "report.html").read_text("utf-8")
     assert 'src="report.png"' in page and "шаг сделан вдоль градиента (w + η·g)" in page
     assert "<td>faker</td>" in page and "course/grading.py" in page
+
+
+def test_a_failed_pre_flight_probe_stops_grading_and_records_nothing(tmp_path):
+    course = copy_course(tmp_path / "course")
+    assert run_nbgrader(["generate_assignment", LESSON, "--force"], course).returncode == 0
+    release = read_nb(course / "release" / LESSON / f"{LESSON}.ipynb")
+    folder = course / "submitted" / "ivanov" / LESSON
+    folder.mkdir(parents=True)
+    nbformat.write(fill_solutions(release, read_nb(notebook(LESSON, "source"))),
+                   str(folder / f"{LESSON}.ipynb"))
+    # the course's own solution of sgd_update is broken: grading here could not be trusted
+    source = course / "source" / LESSON / f"{LESSON}.ipynb"
+    nbformat.write(_replace(read_nb(source), "sgd_update", WRONG_SGD), str(source))
+    before = tree_hash(course)
+    with pytest.raises(CannotGrade, match="Предварительная проба не удалась: решённый урок "
+                                          r"\(source/01_sgd\) не прошёл проверок "
+                                          "test_sgd_update_hidden"):
+        autograde(course, [LESSON], settings=Settings(jobs=1))
+    assert tree_hash(course) == before
+    assert not (course / "autograded").exists()
 
 
 def test_a_lesson_never_built_is_refused_in_russian(tmp_path):
@@ -453,3 +502,19 @@ def test_the_command_line_speaks_russian_in_help_and_errors():
     assert wrong.returncode == 2
     assert "ошибка: аргумент --jobs: недопустимое значение 'два'" in wrong.stderr
     assert "usage" not in wrong.stderr + help_text and "error" not in wrong.stderr
+
+
+def test_feedback_is_made_for_every_graded_student_and_shows_the_verdicts(graded):
+    course, outcomes, _ = graded
+    done = subprocess.run([sys.executable, "-m", "course", "feedback", LESSON, "--root",
+                           str(course)], capture_output=True, text=True)
+    graded_students = sorted(p.parent.name for p in course.glob(f"autograded/*/{LESSON}"))
+    made = sorted(p.parent.parent.name for p in course.glob(f"feedback/*/{LESSON}/*.html"))
+    assert made == graded_students, done.stdout + done.stderr
+    perfect = (course / "feedback" / "perfect" / LESSON / f"{LESSON}.html").read_text("utf-8")
+    assert "✓ Скрытые проверки sgd_update пройдены" in perfect
+    wrong = (course / "feedback" / "wrong" / LESSON / f"{LESSON}.html").read_text("utf-8")
+    assert "Вероятная ошибка: шаг сделан вдоль градиента" in wrong
+    for page in course.glob(f"feedback/*/{LESSON}/*.html"):
+        text = page.read_text("utf-8")
+        assert "BEGIN HIDDEN TESTS" not in text and SECRET not in text

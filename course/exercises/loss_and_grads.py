@@ -63,11 +63,11 @@ EXERCISE = Exercise(
     cases=_cases, outputs=("loss", "grads"), hint=_hint,
     labels={"grad_not_mean": "градиент в m раз больше верного: сумма вместо среднего"},
     mistakes=(
-        Mistake("seed_b2_plus", _SEED_B2, lambda p, X, y: _net(p, X, y, b2=lambda s, m: (2 + s) / m)),
-        Mistake("seed_b2_plus", _SEED_B2, lambda p, X, y: _net(p, X, y, b2=lambda s, m: 2 + s / m)),
-        Mistake("seed_b2_plus", _SEED_B2, lambda p, X, y: _net(p, X, y, b2=lambda s, m: (s - 2) / m)),
-        Mistake("seed_b2_plus", _SEED_B2,
-                lambda p, X, y: _net(p, X, y, b2=lambda s, m: 2 + 2 * s / m)),
+        # the seed's `2+` in the forms students write it (s: the sum of errors ŷ − y)
+        *(Mistake("seed_b2_plus", _SEED_B2,
+                  lambda p, X, y, b2=b2: _net(p, X, y, b2=b2))
+          for b2 in (lambda s, m: (2 + s) / m, lambda s, m: 2 + s / m,
+                     lambda s, m: (s - 2) / m, lambda s, m: 2 + 2 * s / m)),
         Mistake("sum_not_mean", "нет деления на m: и потери, и градиенты взяты как сумма, "
                                 "а не среднее по объектам",
                 lambda p, X, y: _net(p, X, y, mean=False)),

@@ -41,7 +41,8 @@ def _problem(case_, runs, error_text):
             return ("последний неполный мини-батч потерян: индексы "
                     f"{missing[:5]} не попали ни в один батч")
         if missing:
-            return f"индексы должны покрывать range(n_samples) ровно по одному разу, а не хватает {missing[:5]}"
+            return ("индексы должны покрывать range(n_samples) ровно по одному разу, "
+                    f"а не хватает {missing[:5]}")
         return "некоторые индексы повторяются"
     if sizes != want:
         return f"размеры мини-батчей {sizes} вместо {want}"

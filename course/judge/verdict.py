@@ -173,7 +173,8 @@ def _judge(exercise, runs):
             except (TypeError, ValueError, IndexError, KeyError) as error:
                 problem = f"результат не удалось сравнить с эталоном ({describe(error)})"
             if problem:
-                message = f"Функция {name} не прошла скрытую проверку «{case['label']}»:\n{problem}."
+                message = (f"Функция {name} не прошла скрытую проверку «{case['label']}»:\n"
+                           f"{problem}.")
                 found = _diagnose(exercise, case, expected, case_runs[0])
                 if found:
                     message += f"\nВероятная ошибка: {found[1]}."
