@@ -59,7 +59,9 @@ def plot_paths(surface, paths, title=None, ax=None):
 
 def legend_below(ax, title=None):
     """Подписи линий — под графиком, где они не закрывают данные (после ax.plot(..., label=...))."""
-    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.14), fontsize=9, ncol=2,
+    labels = [h.get_label() for h in ax.get_legend_handles_labels()[0]]
+    ncol = 1 if max((len(label) for label in labels), default=0) > 32 else 2  # long: one column
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.14), fontsize=9, ncol=ncol,
               frameon=False, title=title, title_fontsize=9)
 
 
