@@ -249,6 +249,42 @@ def _train(settings, functions, seed, epochs):
     return {key: np.array(value) for key, value in history.items()}
 
 
+def range_test(choice, functions, lr_from=1e-4, lr_to=10.0, steps=100, seed=0):
+    """Проверка диапазона скоростей обучения (LR range test).
+
+    Метод из ``choice`` (его расписание не используется) делает ``steps`` шагов, а η растёт
+    от ``lr_from`` до ``lr_to`` в геометрической прогрессии. Возвращает пару массивов длины
+    steps: η на каждом шаге и функцию потерь на мини-батче этого шага (до шага); после того
+    как потери перестали быть числом или выросли в 10 раз над начальными, дальше — inf.
+    """
+    problem = check_choice(choice)
+    if problem:
+        raise ValueError(f"Выбор записан неверно: {problem}.")
+    X, y, _, _ = _data()
+    params = digits.init_params(seed)
+    lrs = np.geomspace(lr_from, lr_to, steps)
+    init, step = _stepper(_settings(choice), functions, lambda t: lrs[t - 1])
+    w, rng = _flatten(params), np.random.default_rng(seed)
+    state, losses, batches = init(w), np.full(steps, np.inf), []
+    with np.errstate(all="ignore"):
+        for t in range(1, steps + 1):
+            if not batches:
+                order = rng.permutation(X.shape[1])
+                batches = [order[i:i + BATCH_SIZE] for i in range(0, len(order), BATCH_SIZE)]
+            idx = batches.pop(0)
+            Xb, yb = X[:, idx], y[idx]
+
+            def grad_fn(point, Xb=Xb, yb=yb):
+                return _flatten(digits.loss_and_grads(_unflatten(point, params), Xb, yb)[1])
+
+            loss = digits.loss_and_grads(_unflatten(w, params), Xb, yb)[0]
+            if not (np.isfinite(loss) and loss < 10 * losses[0] if t > 1 else np.isfinite(loss)):
+                break
+            losses[t - 1] = loss
+            w, state = step(w, grad_fn, state, t)
+    return lrs, losses
+
+
 def train_seeds(choice, functions, seeds=SEEDS, epochs=EPOCHS):
     """``train`` при нескольких зёрнах: словарь массивов формы (len(seeds), epochs + 1)."""
     runs = [train(choice, functions, seed, epochs) for seed in seeds]

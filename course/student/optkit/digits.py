@@ -74,7 +74,7 @@ def loss_and_grads(params, X, y):
     m = X.shape[1]
     p = probabilities(scores)
     columns = np.arange(m)
-    loss = float(-np.mean(np.log(np.maximum(p[y, columns], 1e-300))))
+    cross_entropy = float(-np.mean(np.log(np.maximum(p[y, columns], 1e-300))))
     d_scores = p
     d_scores[y, columns] -= 1.0
     d_scores /= m                                                   # ∂L/∂scores, (10, m)
@@ -85,7 +85,7 @@ def loss_and_grads(params, X, y):
         "W2": d_scores @ hidden.T,
         "b2": d_scores.sum(axis=1, keepdims=True),
     }
-    return loss, grads
+    return cross_entropy, grads
 
 
 def accuracy(params, X, y):

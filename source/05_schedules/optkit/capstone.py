@@ -1,0 +1,324 @@
+"""Итоговое задание урока 5: обучение классификатора цифр выбранным методом и расписанием.
+
+Выбор — обычный словарь, например::
+
+    {"optimizer": "momentum", "lr": 0.3, "gamma": 0.9, "schedule": "step",
+     "step_size": 82, "factor": 0.3}
+
+``optimizer`` — один из методов курса (ключ ``OPTIMIZERS``), ``lr`` — скорость обучения η
+(для расписаний — начальная или наибольшая), ``schedule`` — расписание (ключ ``SCHEDULES``);
+остальные ключи — гиперпараметры метода и расписания (у каждого есть значение по умолчанию).
+
+Бюджет у всех один: ``EPOCHS`` эпох мини-батчами по ``BATCH_SIZE`` объектов, то есть
+``TOTAL_STEPS`` шагов. Порог засчитывается, если точность на валидационной выборке после
+обучения не ниже ``THRESHOLD`` при каждом зерне из ``SEEDS`` (зерно задаёт начальные веса
+и порядок мини-батчей). При оценивании ваш выбор заново обучают эталонными реализациями
+методов — числа, которые печатает ноутбук, на оценку не влияют.
+"""
+
+import math
+import numbers
+import time
+
+import numpy as np
+
+from . import digits
+
+EPOCHS = 5
+BATCH_SIZE = 32
+N_TRAIN = 1297
+STEPS_PER_EPOCH = math.ceil(N_TRAIN / BATCH_SIZE)
+TOTAL_STEPS = EPOCHS * STEPS_PER_EPOCH
+SEEDS = (0, 1, 2)
+THRESHOLD = 0.95
+
+# optimizer: (the update function it needs, {hyperparameter: default})
+OPTIMIZERS = {
+    "sgd": ("sgd_update", {}),
+    "momentum": ("momentum_update", {"gamma": 0.9}),
+    "nesterov": ("nesterov_update", {"gamma": 0.9}),
+    "adagrad": ("adagrad_update", {"eps": 1e-8}),
+    "rmsprop": ("rmsprop_update", {"rho": 0.9, "eps": 1e-8}),
+    "adam": ("adam_update", {"beta1": 0.9, "beta2": 0.999, "eps": 1e-8}),
+    "adamw": ("adamw_update", {"beta1": 0.9, "beta2": 0.999, "eps": 1e-8,
+                               "weight_decay": 0.01}),
+}
+# schedule: {parameter: default}
+SCHEDULES = {
+    "constant": {},
+    "step": {"step_size": 2 * STEPS_PER_EPOCH, "factor": 0.3},
+    "inverse_time": {"decay": 0.01},
+    "warmup_cosine": {"lr_min": 0.0, "warmup_steps": 0, "total_steps": TOTAL_STEPS},
+}
+# parameter: (low, high, whole number, low included, high included)
+LIMITS = {
+    "lr": (0.0, 100.0, False, False, True),
+    "gamma": (0.0, 1.0, False, True, False),
+    "rho": (0.0, 1.0, False, True, False),
+    "beta1": (0.0, 1.0, False, True, False),
+    "beta2": (0.0, 1.0, False, True, False),
+    "eps": (0.0, 1.0, False, False, True),
+    "weight_decay": (0.0, 1.0, False, True, True),
+    "step_size": (1, 10 * TOTAL_STEPS, True, True, True),
+    "factor": (0.0, 1.0, False, False, True),
+    "decay": (0.0, 10.0, False, True, True),
+    "lr_min": (0.0, 100.0, False, True, True),
+    "warmup_steps": (0, 10 * TOTAL_STEPS, True, True, True),
+    "total_steps": (1, 10 * TOTAL_STEPS, True, True, True),
+}
+
+
+def check_choice(choice):
+    """None, если выбор записан правильно, иначе строка с объяснением, что не так."""
+    if not isinstance(choice, dict):
+        return f"выбор должен быть словарём, а получен {type(choice).__name__}"
+    optimizer, schedule = choice.get("optimizer"), choice.get("schedule", "constant")
+    if optimizer not in OPTIMIZERS:
+        return (f"неизвестный метод optimizer={optimizer!r}; возможны: "
+                + ", ".join(OPTIMIZERS))
+    if schedule not in SCHEDULES:
+        return (f"неизвестное расписание schedule={schedule!r}; возможны: "
+                + ", ".join(SCHEDULES))
+    if "lr" not in choice:
+        return "не задана скорость обучения lr"
+    allowed = {"optimizer", "schedule", "lr", *OPTIMIZERS[optimizer][1], *SCHEDULES[schedule]}
+    extra = sorted(str(key) for key in choice if key not in allowed)
+    if extra:
+        return (f"ключи {', '.join(extra)} не относятся к методу {optimizer} и расписанию "
+                f"{schedule}; допустимы: {', '.join(sorted(allowed))}")
+    for key in allowed - {"optimizer", "schedule"}:
+        if key in choice:
+            problem = _check_number(key, choice[key])
+            if problem:
+                return problem
+    settings = _settings(choice)
+    if schedule == "warmup_cosine":
+        if settings["warmup_steps"] > settings["total_steps"]:
+            return "warmup_steps не может быть больше total_steps"
+        if settings["lr_min"] > settings["lr"]:
+            return "lr_min не может быть больше lr"
+    return None
+
+
+def _check_number(key, value):
+    low, high, whole, low_in, high_in = LIMITS[key]
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        return f"{key} должно быть числом, а получено {type(value).__name__}"
+    if whole and not isinstance(value, numbers.Integral):
+        return f"{key} должно быть целым числом, а получено {value!r}"
+    value = float(value)
+    inside = ((low <= value if low_in else low < value)
+              and (value <= high if high_in else value < high))
+    if not (math.isfinite(value) and inside):
+        left, right = "[" if low_in else "(", "]" if high_in else ")"
+        return f"{key} = {value:g} вне допустимого промежутка {left}{low:g}, {high:g}{right}"
+    return None
+
+
+def _settings(choice):
+    """The choice with every default filled in (numbers as Python floats and ints)."""
+    optimizer, schedule = choice["optimizer"], choice.get("schedule", "constant")
+    settings = {"optimizer": optimizer, "schedule": schedule}
+    for key, default in {"lr": None, **OPTIMIZERS[optimizer][1],
+                         **SCHEDULES[schedule]}.items():
+        value = choice.get(key, default)
+        settings[key] = int(value) if LIMITS[key][2] else float(value)
+    return settings
+
+
+def learning_rate(choice, warmup_cosine_lr=None):
+    """Функция t ↦ η_t (t = 1, 2, …) по выбору; для «warmup_cosine» нужна ваша
+    ``warmup_cosine_lr``."""
+    s = _settings(choice)
+    lr = s["lr"]
+    if s["schedule"] == "constant":
+        return lambda t: lr
+    if s["schedule"] == "step":
+        return lambda t: lr * s["factor"] ** ((t - 1) // s["step_size"])
+    if s["schedule"] == "inverse_time":
+        return lambda t: lr / (1.0 + s["decay"] * t)
+    return lambda t: warmup_cosine_lr(t, lr, s["lr_min"], s["warmup_steps"], s["total_steps"])
+
+
+def needs(choice):
+    """Имена функций, нужных для обучения по выбору ``choice``."""
+    names = [OPTIMIZERS[choice["optimizer"]][0]]
+    if choice.get("schedule") == "warmup_cosine":
+        names.append("warmup_cosine_lr")
+    return names
+
+
+def _stepper(settings, functions, lr_at):
+    """(init(w) -> state, step(w, grad_fn, state, t) -> (w, state)) of the chosen method."""
+    name, update = settings["optimizer"], functions[OPTIMIZERS[settings["optimizer"]][0]]
+    s = settings
+    zeros = np.zeros_like
+    if name == "sgd":
+        return (lambda w: None,
+                lambda w, gf, state, t: (update(w, gf(w), lr_at(t)), None))
+    if name == "momentum":
+        return zeros, lambda w, gf, V, t: update(w, gf(w), V, lr_at(t), s["gamma"])
+    if name == "nesterov":
+        return zeros, lambda w, gf, V, t: update(w, V, gf, lr_at(t), s["gamma"])
+    if name == "adagrad":
+        return zeros, lambda w, gf, G, t: update(w, gf(w), G, lr_at(t), s["eps"])
+    if name == "rmsprop":
+        return zeros, lambda w, gf, r, t: update(w, gf(w), r, lr_at(t), s["rho"], s["eps"])
+    extra = (s["weight_decay"],) if name == "adamw" else ()
+
+    def adam_step(w, gf, state, t):
+        w, m, v = update(w, gf(w), *state, t, lr_at(t), s["beta1"], s["beta2"], s["eps"],
+                         *extra)
+        return w, (m, v)
+
+    return (lambda w: (zeros(w), zeros(w))), adam_step
+
+
+def _flatten(params):
+    return np.concatenate([np.ravel(params[k]) for k in ("W1", "b1", "W2", "b2")])
+
+
+def _unflatten(w, like):
+    out, start = {}, 0
+    for k in ("W1", "b1", "W2", "b2"):
+        size = like[k].size
+        out[k] = w[start:start + size].reshape(like[k].shape)
+        start += size
+    return out
+
+
+_DATA = {}
+
+
+def _data():
+    if not _DATA:
+        _DATA["all"] = digits.load()
+    return _DATA["all"]
+
+
+def train(choice, functions, seed, epochs=EPOCHS):
+    """Обучает классификатор цифр по выбору ``choice`` при зерне ``seed``.
+
+    functions — словарь {имя: функция} с функциями обновления (например,
+    ``{"adamw_update": adamw_update, "warmup_cosine_lr": warmup_cosine_lr}``).
+    Возвращает словарь: ``accuracy`` — точность на валидационной выборке до обучения и после
+    каждой эпохи (длина epochs + 1); ``loss`` — функция потерь на обучающей выборке в те же
+    моменты; ``seconds`` — время обучения к этим моментам; ``lr`` — η на каждом шаге.
+    """
+    problem = check_choice(choice)
+    if problem:
+        raise ValueError(f"Выбор записан неверно: {problem}.")
+    with np.errstate(all="ignore"):  # a diverging run overflows; that is shown, not warned
+        return _train(_settings(choice), functions, seed, epochs)
+
+
+def _train(settings, functions, seed, epochs):
+    X, y, X_val, y_val = _data()
+    params = digits.init_params(seed)
+    w = _flatten(params)
+    lr_at = learning_rate(settings, functions.get("warmup_cosine_lr"))
+    init, step = _stepper(settings, functions, lr_at)
+    state = init(w)
+    rng = np.random.default_rng(seed)
+
+    def measure(w):
+        p = _unflatten(w, params)
+        return digits.accuracy(p, X_val, y_val), digits.loss_and_grads(p, X, y)[0]
+
+    accuracy, loss = measure(w)
+    history = {"accuracy": [accuracy], "loss": [loss], "seconds": [0.0], "lr": []}
+    t, spent = 0, 0.0
+    for _ in range(epochs):
+        started = time.perf_counter()
+        order = rng.permutation(X.shape[1])
+        for start in range(0, len(order), BATCH_SIZE):
+            idx = order[start:start + BATCH_SIZE]
+            Xb, yb = X[:, idx], y[idx]
+
+            def grad_fn(point, Xb=Xb, yb=yb):
+                return _flatten(digits.loss_and_grads(_unflatten(point, params), Xb, yb)[1])
+
+            t += 1
+            history["lr"].append(float(lr_at(t)))
+            w, state = step(w, grad_fn, state, t)
+        spent += time.perf_counter() - started
+        accuracy, loss = measure(np.asarray(w, dtype=float))
+        history["accuracy"].append(accuracy)
+        history["loss"].append(loss if np.isfinite(loss) else np.inf)
+        history["seconds"].append(spent)
+    return {key: np.array(value) for key, value in history.items()}
+
+
+def range_test(choice, functions, lr_from=1e-4, lr_to=10.0, steps=100, seed=0):
+    """Проверка диапазона скоростей обучения (LR range test).
+
+    Метод из ``choice`` (его расписание не используется) делает ``steps`` шагов, а η растёт
+    от ``lr_from`` до ``lr_to`` в геометрической прогрессии. Возвращает пару массивов длины
+    steps: η на каждом шаге и функцию потерь на мини-батче этого шага (до шага); после того
+    как потери перестали быть числом или выросли в 10 раз над начальными, дальше — inf.
+    """
+    problem = check_choice(choice)
+    if problem:
+        raise ValueError(f"Выбор записан неверно: {problem}.")
+    X, y, _, _ = _data()
+    params = digits.init_params(seed)
+    lrs = np.geomspace(lr_from, lr_to, steps)
+    init, step = _stepper(_settings(choice), functions, lambda t: lrs[t - 1])
+    w, rng = _flatten(params), np.random.default_rng(seed)
+    state, losses, batches = init(w), np.full(steps, np.inf), []
+    with np.errstate(all="ignore"):
+        for t in range(1, steps + 1):
+            if not batches:
+                order = rng.permutation(X.shape[1])
+                batches = [order[i:i + BATCH_SIZE] for i in range(0, len(order), BATCH_SIZE)]
+            idx = batches.pop(0)
+            Xb, yb = X[:, idx], y[idx]
+
+            def grad_fn(point, Xb=Xb, yb=yb):
+                return _flatten(digits.loss_and_grads(_unflatten(point, params), Xb, yb)[1])
+
+            loss = digits.loss_and_grads(_unflatten(w, params), Xb, yb)[0]
+            if not (np.isfinite(loss) and loss < 10 * losses[0] if t > 1 else np.isfinite(loss)):
+                break
+            losses[t - 1] = loss
+            w, state = step(w, grad_fn, state, t)
+    return lrs, losses
+
+
+def train_seeds(choice, functions, seeds=SEEDS, epochs=EPOCHS):
+    """``train`` при нескольких зёрнах: словарь массивов формы (len(seeds), epochs + 1)."""
+    runs = [train(choice, functions, seed, epochs) for seed in seeds]
+    return {key: np.array([run[key] for run in runs]) for key in runs[0]}
+
+
+def final_accuracies(choice, functions, seeds=SEEDS):
+    """Точность на валидационной выборке после обучения при каждом зерне из ``seeds``."""
+    return [float(run) for run in train_seeds(choice, functions, seeds)["accuracy"][:, -1]]
+
+
+def my_functions(**given):
+    """Ваши функции для итогового задания: переданные явно (функции урока 5) и функции
+    обновления из уроков 1–4, загруженные из их ноутбуков (если они лежат рядом и решены)."""
+    from . import previous
+
+    found = dict(given)
+    sources = {"sgd_update": "01_sgd", "momentum_update": "02_nesterov",
+               "nesterov_update": "02_nesterov", "adagrad_update": "03_adagrad",
+               "rmsprop_update": "03_adagrad", "adam_update": "04_adam"}
+    for name, lesson in sources.items():
+        func = previous.load(lesson, name)
+        if func is not None and _works(name, func):
+            found[name] = func
+    return found
+
+
+def _works(name, func):
+    """A trial call of a loaded update function (an unsolved stub raises)."""
+    w, g = np.ones(2), np.ones(2)
+    try:
+        if name == "adam_update":
+            func(w, g, np.zeros(2), np.zeros(2), 1, 0.1, 0.9, 0.999, 1e-8)
+        return True
+    except Exception as error:  # an unsolved or broken function is left out, with a word
+        print(f"Функция {name} недоступна ({type(error).__name__}): упражнение ещё не решено.")
+        return False
