@@ -34,6 +34,14 @@ WRONG = {
                 "    v = beta2 * v + (1 - beta2) * grad ** 2\n"
                 "    return w - lr * m / np.sqrt(v + eps), m, v\n",
                 "нет коррекции смещения"),
+    "05_schedules": ("adamw_update",
+                     "def adamw_update(w, grad, m, v, t, lr, beta1, beta2, eps, weight_decay):\n"
+                     "    grad = grad + weight_decay * w\n"
+                     "    m = beta1 * m + (1 - beta1) * grad\n"
+                     "    v = beta2 * v + (1 - beta2) * grad ** 2\n"
+                     "    m_hat, v_hat = m / (1 - beta1 ** t), v / (1 - beta2 ** t)\n"
+                     "    return w - lr * m_hat / np.sqrt(v_hat + eps), m, v\n",
+                     "λ·w добавлено к градиенту"),
 }
 
 
