@@ -3,7 +3,7 @@
 from nbconvert.preprocessors import CSSHTMLHeaderPreprocessor
 from nbgrader.preprocessors import ClearHiddenTests, GetGrades
 
-from course.feedback import HideHiddenTracebacks
+from course.pipeline.feedback import HideHiddenTracebacks
 
 c = get_config()  # noqa: F821 (provided by nbgrader)
 

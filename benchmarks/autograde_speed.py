@@ -2,7 +2,7 @@
 
 Grades the same synthetic submissions (mixed lessons; perfect, wrong and blank students) in
 two fresh copies of the course, once with plain nbgrader (one lesson after another, serial),
-once with course.autograde (all lessons in one call, --jobs: the cores); prints seconds per
+once with course.pipeline.autograde (all lessons in one call, --jobs: the cores); prints seconds per
 notebook, the ratio, and whether both gave the same scores.
 Run: .venv/bin/python benchmarks/autograde_speed.py [N]
 """
@@ -19,8 +19,8 @@ from nbgrader.api import Gradebook
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
 from conftest import copy_course, fill_solutions, nbgrader_meta, read_nb  # noqa: E402
-from course.autograde import Settings, autograde  # noqa: E402
-from course.build import run_nbgrader  # noqa: E402
+from course.pipeline.autograde import Settings, autograde  # noqa: E402
+from course.nbgrader_apps import run_nbgrader  # noqa: E402
 from course.lessons import LESSONS, exercises, notebook  # noqa: E402
 
 

@@ -26,11 +26,11 @@ def _report_problems(lesson, problems, fine):
 
 
 def cmd_build(args):
-    from course import build, release_check
+    from course.build import assignment, release_check
 
     ok = True
     for lesson in _lessons(args.lessons):
-        build.build(lesson)
+        assignment.build(lesson)
         ok &= _report_problems(lesson, release_check.problems(lesson),
                                f"release/{lesson} собран из source/{lesson}, утечек нет")
     if not ok:
@@ -39,7 +39,7 @@ def cmd_build(args):
 
 
 def cmd_check(args):
-    from course import release_check
+    from course.build import release_check
 
     ok = True
     for lesson in _lessons(args.lessons):
@@ -50,7 +50,7 @@ def cmd_check(args):
 
 
 def cmd_scan(args):
-    from course import scan
+    from course.pipeline import scan
 
     flagged = 0
     for lesson in _lessons(args.lessons):
@@ -63,7 +63,7 @@ def cmd_scan(args):
 
 
 def cmd_intake(args):
-    from course import intake
+    from course.pipeline import intake
 
     (lesson,) = _lessons([args.lesson])
     report = intake.take_in(args.source, lesson, args.root, layout=args.layout)
@@ -78,7 +78,7 @@ def cmd_intake(args):
 
 
 def cmd_autograde(args):
-    from course import autograde, notes
+    from course.pipeline import autograde, notes
 
     from tqdm import tqdm
 
@@ -106,7 +106,7 @@ def cmd_autograde(args):
 
 
 def cmd_feedback(args):
-    from course import build
+    from course.nbgrader_apps import run_nbgrader
 
     root, ok = Path(args.root), True
     for lesson in _lessons(args.lessons):
@@ -114,7 +114,7 @@ def cmd_feedback(args):
         if not graded:
             print(f"Урок {lesson}: оценённых работ нет (сначала python -m course autograde).")
             continue
-        done = build.run_nbgrader(["generate_feedback", lesson, "--force"], root)
+        done = run_nbgrader(["generate_feedback", lesson, "--force"], root)
         missing = [s for s in graded if not any((root / "feedback" / s / lesson).glob("*.html"))]
         made = plural(len(graded) - len(missing), "студента", "студентов", "студентов")
         print(f"Урок {lesson}: отзывы для {made} в {root / 'feedback'}/<студент>/{lesson}/.")
@@ -128,7 +128,7 @@ def cmd_feedback(args):
 
 
 def cmd_report(args):
-    from course import report
+    from course.pipeline import report
 
     if not (Path(args.root) / "gradebook.db").is_file():
         raise SystemExit(f"В {args.root} нет gradebook.db: оценок ещё нет "

@@ -5,8 +5,9 @@ import hashlib
 import nbformat
 import pytest
 
-from course.build import copy_course, run_nbgrader  # noqa: F401 (re-exported for the tests)
+from course.build.assignment import copy_course  # noqa: F401 (re-exported for the tests)
 from course.lessons import existing
+from course.nbgrader_apps import run_nbgrader  # noqa: F401 (re-exported for the tests)
 
 LESSONS = existing()
 

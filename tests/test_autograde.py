@@ -18,9 +18,9 @@ from nbgrader.api import Gradebook
 
 from conftest import (auto_points, copy_course, fill_solutions, is_test_cell, nbgrader_meta,
                       read_nb, run_nbgrader, tree_hash)
-from course import notes, report, sandbox
-from course.autograde import CannotGrade, Settings, autograde
-from course.execute import MAX_RESTARTS
+from course.pipeline import notes, report, sandbox
+from course.pipeline.autograde import CannotGrade, Settings, autograde
+from course.pipeline.execute import MAX_RESTARTS
 from course.lessons import ROOT, notebook
 
 pytestmark = pytest.mark.notebooks

@@ -10,9 +10,9 @@ import nbformat
 import pytest
 
 from conftest import auto_points, copy_course, fill_solutions, read_nb, run_nbgrader, tree_hash
-from course import notes, report
-from course.autograde import Settings, autograde
-from course.intake import detect, take_in
+from course.pipeline import notes, report
+from course.pipeline.autograde import Settings, autograde
+from course.pipeline.intake import detect, take_in
 from course.lessons import notebook
 
 LESSON = "01_sgd"

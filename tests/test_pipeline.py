@@ -10,7 +10,7 @@ from nbgrader.api import Gradebook
 from conftest import (LESSONS, auto_points, copy_course, fill_solutions, is_test_cell,
                       nbgrader_meta, read_nb, run_nbgrader)
 from course.lessons import notebook
-from course.scan import scan_notebook
+from course.pipeline.scan import scan_notebook
 
 pytestmark = pytest.mark.notebooks
 

@@ -8,7 +8,7 @@ import pytest
 
 from conftest import copy_course, nbgrader_meta, read_nb, run_nbgrader
 from course.lessons import KIT_FILES, ROOT, exercises, notebook
-from course.release_check import kit_differences, leaks, release_files, stale
+from course.build.release_check import kit_differences, leaks, release_files, stale
 
 
 def test_release_equals_a_fresh_nbgrader_build(lesson):

@@ -1,4 +1,4 @@
-"""The sandbox of the students' kernels (course.sandbox), on its own: what a program inside
+"""The sandbox of the students' kernels (course.pipeline.sandbox), on its own: what a program inside
 sees and may do, and how its limits are set. The whole grader under attack:
 tests/test_autograde.py."""
 
@@ -8,7 +8,7 @@ import sys
 
 import pytest
 
-from course import sandbox
+from course.pipeline import sandbox
 from course.lessons import ROOT
 
 needs_sandbox = pytest.mark.skipif(

@@ -6,7 +6,7 @@ import shutil
 import pytest
 
 from course.lessons import ROOT
-from course.scan import scan_folder, scan_notebook, scan_source
+from course.pipeline.scan import scan_folder, scan_notebook, scan_source
 
 
 @pytest.mark.parametrize("code,finding", [

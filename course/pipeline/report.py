@@ -3,10 +3,10 @@ mistakes, the submissions the code scan flags and what went wrong while grading 
 files, a PNG of plots and an HTML page with both.
 
 Scores come from nbgrader's gradebook; mistakes from the judge's records of
-``python -m course autograde`` (``course.notes.VERDICTS``: data, once per student and
-exercise; nothing a kernel printed counts); flags from ``course.scan``; what
+``python -m course autograde`` (``course.pipeline.notes.VERDICTS``: data, once per student and
+exercise; nothing a kernel printed counts); flags from ``course.pipeline.scan``; what
 happened to a submission at intake and during grading (a renamed or broken file, a kernel
-death) from ``course.notes``.
+death) from ``course.pipeline.notes``.
 """
 
 import csv
@@ -18,10 +18,10 @@ from pathlib import Path
 import matplotlib
 from nbgrader.api import Gradebook, MissingEntry
 
-from course import notes
+from course.pipeline import notes
 from course.lessons import LESSONS, exercises
 from course.russian import plural
-from course.scan import scan_folder
+from course.pipeline.scan import scan_folder
 
 def _exercise_of(grade_id, lesson):
     for name in exercises(lesson):

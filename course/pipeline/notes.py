@@ -1,9 +1,9 @@
 """What happened to each submission, in Russian, kept in the course folder for the report.
 
-Two files, one per step that writes them: ``INTAKE`` (``course.intake``: renamed, duplicate,
-broken or foreign files) and ``AUTOGRADE`` (``course.autograde``: kernel deaths, time limits,
-restored cells). Each holds {student: {lesson: [sentences]}}; a step that handles a
-submission again replaces that submission's sentences.
+Files, one per step that writes them: ``INTAKE`` (``course.pipeline.intake``: renamed,
+duplicate, broken or foreign files) and ``AUTOGRADE`` (``course.pipeline.autograde``: kernel
+deaths, time limits, restored cells), in Russian; ``VERDICTS``, the judge's data. Each holds
+{student: {lesson: [items]}}; a step that handles a submission again replaces its items.
 """
 
 import json
@@ -12,7 +12,7 @@ from pathlib import Path
 INTAKE = "intake_notes.json"
 AUTOGRADE = "autograde_notes.json"
 # The judge's verdicts, one dict per judged check (``course.judge.Verdict.to_dict``): data
-# for the report, written by ``course.autograde`` only, never from what a kernel printed.
+# for the report, written by ``course.pipeline.autograde`` only, never from what a kernel printed.
 VERDICTS = "verdicts.json"
 
 

@@ -5,13 +5,11 @@ The kit in ``course/student/optkit`` is the one canonical copy; the copies under
 by ``tests/test_release.py``.
 """
 
-import os
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 from course.lessons import KIT, KIT_FILES, ROOT
+from course.nbgrader_apps import run_nbgrader
 
 
 def copy_course(dest, root=ROOT):
@@ -34,17 +32,6 @@ def sync_kit(lesson):
     target.mkdir(parents=True)
     for name in KIT_FILES[lesson]:
         shutil.copyfile(KIT / name, target / name)
-
-
-def run_nbgrader(args, cwd):
-    """Run ``nbgrader *args`` with this interpreter in ``cwd``; the completed process.
-
-    nbgrader runs helper programs (``alembic``) by name, so this environment's bin directory
-    goes first on PATH."""
-    env = {**os.environ, "PATH": os.path.dirname(sys.executable) + os.pathsep
-           + os.environ.get("PATH", "")}
-    return subprocess.run([sys.executable, "-m", "nbgrader", *args, "--log-level=WARN"],
-                          cwd=cwd, capture_output=True, text=True, env=env)
 
 
 def generate(lesson, course_dir=ROOT):

@@ -2,24 +2,21 @@
 
 1. nbgrader prepares: one ``nbgrader autograde "*" --no-execute`` (outputs cleared; run in
    this process) in a staging copy of the course restores every test cell from the
-   gradebook, as plain autograde would, for all the lessons at once.
-2. ``jobs`` worker processes, started once and limited in memory, run the prepared
-   notebooks (``course.execute``: nbclient, as nbgrader's own Execute), each in a private
-   temporary folder holding only the notebook and the lesson's helper files, the kernel in
-   ``course.sandbox`` (where nothing else is writable) if bubblewrap is installed. A cell
-   that kills the kernel gets an error output and the kernel restarts, so the death costs
-   only the cells it hits; a cell that runs too long is interrupted, and killed if it
-   ignores the interrupt.
-3. One ``nbgrader autograde "*" --no-execute`` (in this process) in the real course records
-   the executed notebooks: nbgrader computes every score. A file that cannot be read gets
-   0 through nbgrader's API.
+   gradebook, as plain autograde would, for all the lessons at once. Each lesson's solved
+   and unsolved versions go with the students' work: the pre-flight probe.
+2. ``jobs`` spawned worker processes run the prepared notebooks (``execute``): each kernel in
+   its ``sandbox``, each hidden check decided by the judge in the worker. A worker that dies
+   costs only the submission it was running (the others are run again, one by one).
+3. Unless the probe came out right, nothing is recorded (``CannotGrade``). Otherwise one
+   ``nbgrader autograde "*" --no-execute`` (in this process) in the real course records the
+   executed notebooks: nbgrader computes every score from the outputs the judge wrote. A
+   file that cannot be read gets 0 through nbgrader's API.
 
-What happened to each submission (Russian notes) is also kept in the course folder
-(``course.notes``), for ``course.report``.
+What happened to each submission (Russian notes) and the judge's verdicts are kept in the
+course folder (``notes``), for ``report``.
 """
 
 import copy
-import io
 import json
 import os
 import re
@@ -36,7 +33,8 @@ import matplotlib
 import nbformat
 from nbgrader.api import Gradebook
 
-from course import execute, intake, notes, sandbox
+from course.pipeline import execute, intake, notes, sandbox
+from course.nbgrader_apps import autograde_in_process
 from course.nbmeta import grade_id
 from course.russian import plural
 
@@ -108,32 +106,6 @@ def _failures(stderr, pairs, done_dir):
     return failed
 
 
-def _nbgrader_autograde(root, args):
-    """``nbgrader autograde "*" --no-execute --force *args`` in the course at ``root``, run in
-    this process, where nbgrader is already imported (a fresh ``nbgrader`` process spends
-    two seconds starting). Only the course's nbgrader_config.py is read. The log, whose
-    errors ``_failures`` reads, is kept from the terminal and returned."""
-    from nbgrader.apps.autogradeapp import AutogradeApp
-
-    app = AutogradeApp()
-    app.load_cwd_config = False
-    log = io.StringIO()
-    # traitlets rebuilds the app's logging whenever the log level is set (in initialize too),
-    # so the log goes to ``log`` through the logging config, not by swapping handlers.
-    app.logging_config = {"handlers": {"console": {"stream": log}}}
-    with warnings.catch_warnings():  # SQLAlchemy's warnings about nbgrader's own queries
-        warnings.simplefilter("ignore")
-        try:
-            app.initialize(["*", "--no-execute", "--force", "--log-level=WARN", *args],
-                           root=str(root))
-            app.start()
-        except SystemExit:  # nbgrader exits when a submission failed; _failures names it
-            pass
-        finally:
-            app.clear_instance()
-    return log.getvalue()
-
-
 def _prepare(course, readable, work):
     """Step 1 for the {(student, lesson): notebook} ``readable``: the prepared notebooks in
     <work>/stage/autograded/<student>/<lesson>, {pair: ids of restored cells} and {pair:
@@ -156,7 +128,7 @@ def _prepare(course, readable, work):
         folder.mkdir(parents=True, exist_ok=True)
         nb, restored[student, lesson] = _repaired(copy.deepcopy(nb), releases[lesson])
         (folder / f"{lesson}.ipynb").write_text(json.dumps(nb), "utf-8")
-    log = _nbgrader_autograde(stage, ["--ClearOutput.enabled=True"])
+    log = autograde_in_process(stage, ["--ClearOutput.enabled=True"])
     return stage / "autograded", restored, _failures(log, readable, stage / "autograded")
 
 
@@ -172,10 +144,10 @@ class Settings:
 
 
 def _run(prepared, executed, kit, settings, fonts):
-    """Step 2 for one notebook (in a worker): run it in the sandbox (``course.execute``)
-    with the files of ``kit`` (the lesson's helpers) beside it; ``fonts``: matplotlib's font
-    cache files to start from. A ``course.execute.Run`` and the names of the other files the
-    submission brought, which were left out."""
+    """Step 2 for one notebook (in a worker): run it in the sandbox (``execute``) with the
+    files of ``kit`` (the lesson's helpers) beside it; ``fonts``: matplotlib's font cache
+    files to start from. An ``execute.Run`` and the names of the other files the submission
+    brought, which were left out."""
     extra = sorted(str(p.relative_to(prepared.parent)) for p in prepared.parent.rglob("*")
                    if p.is_file() and p != prepared and p.name not in NBGRADER_FILES
                    and not (kit / p.relative_to(prepared.parent)).is_file())
@@ -279,7 +251,7 @@ def autograde(course, lessons, students=None, settings=Settings(), progress=None
             _check_probes(lessons, runs, failed)
             unreadable += [pair for pair in failed if pair in readable]
             executed = [pair for pair in readable if pair not in unreadable]
-            log = _nbgrader_autograde(
+            log = autograde_in_process(
                 course, [f"--CourseDirectory.submitted_directory={work / 'executed'}"])
             for pair, reason in _failures(log, executed, course / "autograded").items():
                 outcomes[pair].notes.append(f"nbgrader не смог записать баллы ({reason}): "

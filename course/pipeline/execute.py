@@ -1,6 +1,6 @@
 """Run one prepared submission in the sandbox, cell by cell; the judge decides the checks.
 
-Used by ``course.autograde`` in its worker processes, in place of nbgrader's Execute.
+Used by ``course.pipeline.autograde`` in its worker processes, in place of nbgrader's Execute.
 
 * Each hidden-check cell (``course.exercises``: grade_id ``test_<name>_hidden``) is not run
   as written: the kernel gets the exercise's cases and the kernel half of the check
@@ -38,7 +38,7 @@ from course import judge
 from course.client import answer, runner, wire
 from course.exercises import BY_CELL
 from course.nbmeta import is_autograded, grade_id, points
-from course.sandbox import SandboxedKernelManager
+from course.pipeline.sandbox import SandboxedKernelManager
 
 MAX_RESTARTS = 10
 START_ATTEMPTS = 3  # a kernel that dies before its first cell is started again this often

@@ -13,10 +13,10 @@ from pathlib import Path
 
 import nbformat
 
-from course.build import copy_course, generate
+from course.build.assignment import copy_course, generate
 from course.lessons import KIT, KIT_FILES, ROOT
 
-REFERENCE = Path(__file__).resolve().parent / "reference.py"
+REFERENCE = Path(__file__).resolve().parent.parent / "reference.py"
 SOLUTION = re.compile(r"### BEGIN SOLUTION\n(.*?)### END SOLUTION", re.S)
 # Made by Python and by Jupyter's autosave, never part of a release.
 CACHES = {"__pycache__", ".ipynb_checkpoints"}

@@ -9,7 +9,8 @@ Layouts (``detect`` tells them apart):
 copied to submitted/<student>/<lesson>/<lesson>.ipynb, whatever the student named it. A
 student whose files are all unusable (empty, broken, another lesson's) has the newest of them
 copied all the same, so that autograde gives 0 points and the report says why; unless a
-usable submission was taken in before, which is then kept. The notes go to ``course.notes``.
+usable submission was taken in before, which is then kept. The notes go to
+``course.pipeline.notes``.
 """
 
 import json
@@ -21,7 +22,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 
-from course import notes
+from course.pipeline import notes
 from course.lessons import LESSONS, exercises
 from course.nbmeta import grade_id, marks
 from course.russian import plural

@@ -142,7 +142,7 @@ def scan_source(source):
 
 def scan_notebook(path):
     """Findings for a submitted notebook file (its non-test code cells)."""
-    from course.intake import read_notebook
+    from course.pipeline.intake import read_notebook
 
     nb, _ = read_notebook(path)
     if nb is None:

@@ -1,0 +1,46 @@
+"""Every call of nbgrader in one place: its command line in a subprocess (``run_nbgrader``)
+and its autograde app in this process (``autograde_in_process``)."""
+
+import io
+import os
+import subprocess
+import sys
+import warnings
+
+
+def run_nbgrader(args, cwd):
+    """Run ``nbgrader *args`` with this interpreter in ``cwd``; the completed process.
+
+    nbgrader runs helper programs (``alembic``) by name, so this environment's bin directory
+    goes first on PATH."""
+    env = {**os.environ, "PATH": os.path.dirname(sys.executable) + os.pathsep
+           + os.environ.get("PATH", "")}
+    return subprocess.run([sys.executable, "-m", "nbgrader", *args, "--log-level=WARN"],
+                          cwd=cwd, capture_output=True, text=True, env=env)
+
+
+
+def autograde_in_process(root, args):
+    """``nbgrader autograde "*" --no-execute --force *args`` in the course at ``root``, run in
+    this process, where nbgrader is already imported (a fresh ``nbgrader`` process spends
+    two seconds starting). Only the course's nbgrader_config.py is read. The log, whose
+    errors ``course.pipeline.autograde`` reads, is kept from the terminal and returned."""
+    from nbgrader.apps.autogradeapp import AutogradeApp
+
+    app = AutogradeApp()
+    app.load_cwd_config = False
+    log = io.StringIO()
+    # traitlets rebuilds the app's logging whenever the log level is set (in initialize too),
+    # so the log goes to ``log`` through the logging config, not by swapping handlers.
+    app.logging_config = {"handlers": {"console": {"stream": log}}}
+    with warnings.catch_warnings():  # SQLAlchemy's warnings about nbgrader's own queries
+        warnings.simplefilter("ignore")
+        try:
+            app.initialize(["*", "--no-execute", "--force", "--log-level=WARN", *args],
+                           root=str(root))
+            app.start()
+        except SystemExit:  # nbgrader exits when a submission failed; _failures names it
+            pass
+        finally:
+            app.clear_instance()
+    return log.getvalue()
