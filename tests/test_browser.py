@@ -190,6 +190,10 @@ def test_wrong_answer_fails_validation(page, student_lab):
     dialog = validate(page)
     expect(dialog).to_contain_text("failed", ignore_case=True)
     expect(dialog).not_to_contain_text("Success")
+    # The visible check's Russian message: what was expected and what came.
+    message = dialog.get_by_text("ожидалось").last
+    expect(message).to_be_attached()
+    message.scroll_into_view_if_needed()
     page.screenshot(path=str(SHOTS / "6-validate-failure.png"))
 
 
