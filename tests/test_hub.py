@@ -389,6 +389,11 @@ def test_each_student_reads_their_own_feedback_in_russian(hub):
     assert f"Урок {LESSON}: отзывы для 2 студентов" in hub["feedback_cli"]
 
 
+def test_feedback_shows_no_hidden_check_code(hub):
+    for user, text in hub["feedback"].items():
+        assert "HIDDEN TESTS" not in text and "course.grading" not in text, user
+
+
 def test_a_student_cannot_list_or_read_the_others_work(hub):
     for user, result in hub["forbidden"].items():
         assert result == {"inbound": "PermissionError", "home": "PermissionError",
