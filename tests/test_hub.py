@@ -357,12 +357,15 @@ def _instructor_view(page):
 
 
 def _try_the_others_work(machine, homes, user):
-    """What ``user`` gets trying to list the exchange's submissions and to read the other
-    student's lesson and their copy of their submissions: the errors, by target."""
+    """What ``user`` gets trying to list the exchange's submissions and feedback, to read the
+    other student's lesson and their copy of their submissions, and to list the submissions
+    the instructor collected: the errors, by target."""
     other = next(s for s in STUDENTS if s != user)
     targets = {"inbound": machine.exchange / COURSE_ID / "inbound",
+               "feedback": machine.exchange / COURSE_ID / "feedback",
                "home": homes[other] / LESSON / f"{LESSON}.ipynb",
-               "cache": homes[other] / ".local" / "share" / "jupyter" / "nbgrader_cache"}
+               "cache": homes[other] / ".local" / "share" / "jupyter" / "nbgrader_cache",
+               "collected": homes[INSTRUCTOR] / COURSE_ID / "submitted"}
     code = ("import os, sys\n"
             "for path in sys.argv[1:]:\n"
             "    try:\n"
@@ -396,8 +399,8 @@ def test_feedback_shows_no_hidden_check_code(hub):
 
 def test_a_student_cannot_list_or_read_the_others_work(hub):
     for user, result in hub["forbidden"].items():
-        assert result == {"inbound": "PermissionError", "home": "PermissionError",
-                          "cache": "PermissionError"}, user
+        assert result == dict.fromkeys(
+            ["inbound", "feedback", "home", "cache", "collected"], "PermissionError"), user
 
 
 def test_students_servers_run_without_the_instructors_tools(hub):
