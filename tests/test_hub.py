@@ -49,6 +49,9 @@ STUDENTS = ("ivanov", "petrova")
 INSTRUCTOR = "teacher"
 SHOTS = ARTIFACTS / "hub"
 WRONG_SGD = "def sgd_update(w, grad, lr):\n    return w + lr * grad\n"
+# The judge's Russian message in the feedback: the failed hidden check and the likely mistake
+# (the visible check's code names the same mistake, so the diagnosis alone proves nothing).
+FAILED_HIDDEN_CHECK = "не прошла скрытую проверку"
 WRONG_SGD_DIAGNOSIS = "шаг сделан вдоль градиента"
 BIN = Path(sys.executable).parent
 
@@ -325,7 +328,7 @@ def _fetch_feedback(page, home, user):
     base = page.url.split("/lab")[0]
     page.goto(f"{base}/files/{found[0].relative_to(home)}")
     text = page.locator("body").inner_text()
-    diagnosis = page.get_by_text(WRONG_SGD_DIAGNOSIS)
+    diagnosis = page.get_by_text(FAILED_HIDDEN_CHECK)
     if diagnosis.count():
         diagnosis.first.scroll_into_view_if_needed()
     page.screenshot(path=str(SHOTS / f"{user}-4-feedback.png"))
@@ -387,8 +390,9 @@ def test_each_students_last_submission_is_graded(hub):
 
 
 def test_each_student_reads_their_own_feedback_in_russian(hub):
-    assert WRONG_SGD_DIAGNOSIS in hub["feedback"]["petrova"]
-    assert WRONG_SGD_DIAGNOSIS not in hub["feedback"]["ivanov"]
+    petrova, ivanov = hub["feedback"]["petrova"], hub["feedback"]["ivanov"]
+    assert FAILED_HIDDEN_CHECK in petrova and WRONG_SGD_DIAGNOSIS in petrova
+    assert FAILED_HIDDEN_CHECK not in ivanov
     assert f"Урок {LESSON}: отзывы для 2 студентов" in hub["feedback_cli"]
 
 
