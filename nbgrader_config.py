@@ -1,9 +1,10 @@
 """nbgrader configuration of the course (the repository root is the course directory)."""
 
 from nbconvert.preprocessors import CSSHTMLHeaderPreprocessor
-from nbgrader.preprocessors import ClearHiddenTests, GetGrades
+from nbgrader.preprocessors import (CheckCellMetadata, ClearHiddenTests, ClearOutput,
+                                    DeduplicateIds, GetGrades, OverwriteKernelspec)
 
-from course.pipeline.feedback import HideHiddenTracebacks
+from course.pipeline.preprocessors import HideHiddenTracebacks, RestoreDeletedCells
 
 c = get_config()  # noqa: F821 (provided by nbgrader)
 
@@ -21,8 +22,11 @@ c.ClearSolutions.text_stub = "ВАШ ОТВЕТ ЗДЕСЬ"
 c.Execute.timeout = 60
 c.Execute.interrupt_on_timeout = True
 
-# Deleted grade cells are put back from the gradebook, so they are graded, not lost.
+# Deleted grade cells are put back from the gradebook, so they are graded, not lost (also
+# after read-only cells, where nbgrader's own OverwriteCells fails).
 c.OverwriteCells.add_missing_cells = True
+c.Autograde.sanitize_preprocessors = [ClearOutput, DeduplicateIds, OverwriteKernelspec,
+                                      RestoreDeletedCells, CheckCellMetadata]
 
 # Feedback shows the messages of hidden checks but neither their code nor their traceback.
 c.GenerateFeedback.preprocessors = [

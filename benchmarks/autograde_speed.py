@@ -1,13 +1,16 @@
 """Benchmark: plain serial `nbgrader autograde` against `python -m course autograde`.
 
-Grades the same synthetic submissions (mixed lessons; perfect, wrong and blank students) in
-two fresh copies of the course, once with plain nbgrader (one lesson after another, serial),
-once with course.pipeline.autograde (all lessons in one call, --jobs: the cores); prints seconds per
-notebook, the ratio, and whether both gave the same scores.
-Run: .venv/bin/python benchmarks/autograde_speed.py [N]
+Grades the same synthetic submissions (every lesson in turn; perfect, wrong and blank
+students) in two fresh copies of the course, once with plain nbgrader (one lesson after
+another, serial), once with course.pipeline.autograde (all lessons in one call, --jobs: the
+cores); prints seconds per notebook, where this grader's time goes (kernel starts, the checks
+in the kernel, the judge, the other cells, nbgrader's passes), the ratio, whether both gave
+the same scores, and the peak memory.
+Run: .venv/bin/python benchmarks/autograde_speed.py [N] [--only-ours]
 """
 
 import os
+import resource
 import sys
 import tempfile
 import time
@@ -21,7 +24,9 @@ sys.path.insert(0, str(ROOT / "tests"))
 from conftest import copy_course, fill_solutions, nbgrader_meta, read_nb  # noqa: E402
 from course.pipeline.autograde import Settings, autograde  # noqa: E402
 from course.nbgrader_apps import run_nbgrader  # noqa: E402
-from course.lessons import LESSONS, exercises, notebook  # noqa: E402
+from course.lessons import existing, exercises, notebook  # noqa: E402
+
+LESSONS = existing()
 
 
 def make_course(folder, total):
@@ -54,28 +59,48 @@ def scores(course):
                 for a in gb.assignments for s in a.submissions}
 
 
-def main(total=40):
+def _peak_mb(who):
+    return resource.getrusage(who).ru_maxrss / 1024
+
+
+def main(total=40, only_ours=False):
     jobs = os.cpu_count()
+    timings = {}
     with tempfile.TemporaryDirectory() as tmp:
-        plain = make_course(Path(tmp) / "plain", total)
         ours = make_course(Path(tmp) / "ours", total)
         start = time.perf_counter()
-        for lesson in LESSONS:
-            done = run_nbgrader(["autograde", lesson, "--force"], plain)
-            assert done.returncode == 0, done.stderr[-2000:]
-        plain_seconds = time.perf_counter() - start
-        start = time.perf_counter()
-        autograde(ours, LESSONS, settings=Settings(jobs=jobs))
+        autograde(ours, LESSONS, settings=Settings(jobs=jobs), timings=timings)
         our_seconds = time.perf_counter() - start
-        same = scores(plain) == scores(ours)
-    print(f"submissions: {total} (mixed lessons), cores: {os.cpu_count()}, jobs: {jobs}")
-    print(f"plain nbgrader autograde (serial): {plain_seconds:7.1f} s, "
-          f"{plain_seconds / total:5.2f} s per notebook")
+        if not only_ours:
+            plain = make_course(Path(tmp) / "plain", total)
+            start = time.perf_counter()
+            for lesson in LESSONS:
+                done = run_nbgrader(["autograde", lesson, "--force"], plain)
+                assert done.returncode == 0, done.stderr[-2000:]
+            plain_seconds = time.perf_counter() - start
+            same = scores(plain) == scores(ours)
+        graded = len(scores(ours))
+    print(f"submissions: {total} ({', '.join(LESSONS)} in turn), cores: {os.cpu_count()}, "
+          f"jobs: {jobs}; graded: {graded}")
     print(f"python -m course autograde:        {our_seconds:7.1f} s, "
           f"{our_seconds / total:5.2f} s per notebook")
+    notebooks = total + 2 * len(LESSONS)  # with the pre-flight probe's two per lesson
+    per = timings.get("per_notebook", {})
+    print(f"  nbgrader prepare pass {timings.get('prepare', 0):6.1f} s, "
+          f"record pass {timings.get('record', 0):6.1f} s, "
+          f"execution (wall, {jobs} jobs) {timings.get('execute', 0):6.1f} s")
+    print(f"  per notebook ({notebooks} with the probe's): "
+          + ", ".join(f"{key} {value / notebooks:.2f} s" for key, value in per.items()))
+    print(f"  peak memory: grader {_peak_mb(resource.RUSAGE_SELF):.0f} MB, largest worker or "
+          f"kernel {_peak_mb(resource.RUSAGE_CHILDREN):.0f} MB")
+    if only_ours:
+        return 0
+    print(f"plain nbgrader autograde (serial): {plain_seconds:7.1f} s, "
+          f"{plain_seconds / total:5.2f} s per notebook")
     print(f"speed-up: {plain_seconds / our_seconds:.2f}x; same scores: {same}")
     return 0 if same else 1
 
 
 if __name__ == "__main__":
-    sys.exit(main(int(sys.argv[1]) if len(sys.argv) > 1 else 40))
+    args = [a for a in sys.argv[1:] if not a.startswith("--")]
+    sys.exit(main(int(args[0]) if args else 40, only_ours="--only-ours" in sys.argv))

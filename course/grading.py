@@ -15,11 +15,18 @@ from course import judge
 from course.client import answer, runner, wire
 
 
+class CheckFailed(AssertionError):
+    """A failed hidden check: IPython shows only its Russian message, no traceback."""
+
+    def _render_traceback_(self):
+        return str(self).splitlines()
+
+
 def check(name, func):
     """Grade the student's ``func`` for exercise ``name``: a short confirmation on stdout
     if it is right, an AssertionError with the judge's Russian message if it is not."""
     __tracebackhide__ = True  # IPython hides this frame in the traceback shown to students
     verdict = judge.judge(name, answer.respond(func, judge.cases_text(name), wire, runner))
     if not verdict.passed:
-        raise AssertionError(verdict.message)
+        raise CheckFailed(verdict.message)
     print(verdict.message)

@@ -21,6 +21,17 @@ def is_autograded(cell):
     return found.get("grade") is True and not found.get("solution")
 
 
+EXPERIMENT = "experiment_"  # grade_id prefix of the lessons' experiment cells
+
+
+def is_experiment(cell):
+    """Whether the author marked the cell as an experiment: a read-only cell (locked, not
+    graded) whose grade_id starts with ``EXPERIMENT``. No grade depends on it."""
+    found = marks(cell)
+    return (found.get("locked") is True and not found.get("grade")
+            and not found.get("solution") and (grade_id(cell) or "").startswith(EXPERIMENT))
+
+
 def points(cell):
     """The cell's points as a float (0 if missing or not a number)."""
     value = marks(cell).get("points", 0)

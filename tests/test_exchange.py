@@ -113,5 +113,5 @@ def test_each_student_fetches_only_their_own_feedback_in_russian(hub):
         found = list((home / LESSON / "feedback").glob(f"*/{LESSON}.html"))
         assert len(found) == 1, found
         pages[user] = found[0].read_text("utf-8")
-    assert "шаг сделан вдоль градиента" in pages["petrova"]
-    assert "шаг сделан вдоль градиента" not in pages["ivanov"]
+    assert "Вероятная ошибка: шаг сделан вдоль градиента" in pages["petrova"]
+    assert "Вероятная ошибка: шаг сделан вдоль градиента" not in pages["ivanov"]

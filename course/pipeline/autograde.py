@@ -22,6 +22,7 @@ import os
 import re
 import shutil
 import tempfile
+import time
 import warnings
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
@@ -35,7 +36,7 @@ from nbgrader.api import Gradebook
 
 from course.pipeline import execute, intake, notes, sandbox
 from course.nbgrader_apps import autograde_in_process
-from course.nbmeta import grade_id
+from course.nbmeta import grade_id, is_experiment
 from course.russian import plural
 
 # What nbgrader's exchange puts beside a submission; nbgrader needs them when it records the
@@ -143,11 +144,11 @@ class Settings:
     processes: int = 64
 
 
-def _run(prepared, executed, kit, settings, fonts):
+def _run(prepared, executed, kit, settings, fonts, skip=frozenset(), shown=None):
     """Step 2 for one notebook (in a worker): run it in the sandbox (``execute``) with the
     files of ``kit`` (the lesson's helpers) beside it; ``fonts``: matplotlib's font cache
     files to start from. An ``execute.Run`` and the names of the other files the submission
-    brought, which were left out."""
+    brought, which were left out. ``skip`` and ``shown``: see ``execute.execute``."""
     extra = sorted(str(p.relative_to(prepared.parent)) for p in prepared.parent.rglob("*")
                    if p.is_file() and p != prepared and p.name not in NBGRADER_FILES
                    and not (kit / p.relative_to(prepared.parent)).is_file())
@@ -155,7 +156,8 @@ def _run(prepared, executed, kit, settings, fonts):
     with tempfile.TemporaryDirectory(prefix="course-run-") as work:
         run = execute.execute(nb, executed, kit, Path(work), settings.cell_timeout,
                               settings.notebook_timeout, memory_gb=settings.memory_gb,
-                              processes=settings.processes, fonts=fonts)
+                              processes=settings.processes, fonts=fonts, skip=skip,
+                              shown=shown)
     return run, extra
 
 
@@ -206,14 +208,21 @@ class CannotGrade(Exception):
     probe failed. The message says which, in Russian."""
 
 
-def autograde(course, lessons, students=None, settings=Settings(), progress=None):
+def autograde(course, lessons, students=None, settings=Settings(), progress=None,
+              timings=None):
     """Grade each of ``lessons`` for ``students`` (default: everyone who submitted it under
     submitted/); a list of ``Outcome``, one per submission. ``progress``, if given, is
     called once per finished submission with its ``Outcome``.
 
     Before anything is recorded, each lesson's source notebook (all solved) and student
     version (nothing solved) are graded the same way: unless the first passes every judged
-    check and the second none, grading stops with ``CannotGrade``."""
+    check and the second none, grading stops with ``CannotGrade``.
+
+    ``timings``, if a dict, receives the seconds spent: ``prepare`` and ``record`` (nbgrader's
+    passes), ``execute`` (step 2, wall clock) and ``per_notebook`` (the sums over notebooks
+    of ``execute.Run.seconds``)."""
+    timings = {} if timings is None else timings
+    clock = time.perf_counter
     course = Path(course).resolve()
     if not sandbox.available():
         raise CannotGrade(
@@ -247,12 +256,16 @@ def autograde(course, lessons, students=None, settings=Settings(), progress=None
         if readable:
             probes = _probes(course, lessons)
             failed, runs = _execute_all(course, {**readable, **probes}, outcomes, work,
-                                        settings, progress)
+                                        settings, progress, timings)
+            timings["per_notebook"] = {key: sum(run.seconds[key] for run in runs.values())
+                                       for key in execute.Run().seconds}
             _check_probes(lessons, runs, failed)
             unreadable += [pair for pair in failed if pair in readable]
             executed = [pair for pair in readable if pair not in unreadable]
+            began = clock()
             log = autograde_in_process(
                 course, [f"--CourseDirectory.submitted_directory={work / 'executed'}"])
+            timings["record"] = clock() - began
             for pair, reason in _failures(log, executed, course / "autograded").items():
                 outcomes[pair].notes.append(f"nbgrader не смог записать баллы ({reason}): "
                                             "работа оценена в 0 баллов")
@@ -263,6 +276,13 @@ def autograde(course, lessons, students=None, settings=Settings(), progress=None
         pair: [] if pair in unreadable or pair not in runs else
         [verdict.to_dict() for verdict in runs[pair].verdicts.values()] for pair in pairs})
     return [outcomes[pair] for pair in pairs]
+
+
+def experiments(course, lesson):
+    """The grade_ids of the lesson's experiment cells, read from the course's student
+    version (never from a submission)."""
+    nb, _ = intake.read_notebook(course / "release" / lesson / f"{lesson}.ipynb")
+    return frozenset(grade_id(c) for c in (nb or {"cells": []})["cells"] if is_experiment(c))
 
 
 def _probes(course, lessons):
@@ -299,10 +319,13 @@ def _check_probes(lessons, runs, failed):
                 "песочнице не импортируется то, что нужно проверкам). Ничего не записано.")
 
 
-def _execute_all(course, readable, outcomes, work, settings, progress):
+def _execute_all(course, readable, outcomes, work, settings, progress, timings):
     """Steps 1 and 2: the executed notebooks in <work>/executed/<student>/<lesson> (the
     probes' in <work>/probes); {pair: Russian reason} of those that failed and {pair: Run}."""
+    began = time.perf_counter()
     prepared, restored, failed = _prepare(course, readable, work)
+    timings["prepare"] = time.perf_counter() - began
+    began = time.perf_counter()
     for pair, reason in failed.items():
         if pair not in outcomes:
             continue
@@ -314,6 +337,7 @@ def _execute_all(course, readable, outcomes, work, settings, progress):
         if progress:
             progress(outcomes[pair])
     fonts = sorted(Path(matplotlib.get_cachedir()).glob("fontlist-*.json"))
+    skips = {lesson: experiments(course, lesson) for lesson in {pair[1] for pair in readable}}
     tasks = {}
     for student, lesson in readable:
         if (student, lesson) in failed:
@@ -325,9 +349,11 @@ def _execute_all(course, readable, outcomes, work, settings, progress):
             path = course / "submitted" / student / lesson / name
             if not probe and path.is_file():
                 shutil.copy(path, executed / name)
+        shown = {grade_id(c): c["outputs"] for c in readable[student, lesson]["cells"]
+                 if grade_id(c) in skips[lesson] and c["cell_type"] == "code"}
         tasks[student, lesson] = (prepared / student / lesson / f"{lesson}.ipynb",
                                   executed / f"{lesson}.ipynb", course / "release" / lesson,
-                                  settings, fonts)
+                                  settings, fonts, skips[lesson], shown)
     runs = {}
 
     def finish(pair, result, error):
@@ -351,6 +377,7 @@ def _execute_all(course, readable, outcomes, work, settings, progress):
     for pair in suspects:  # a worker died under them: each alone, so one costs only itself
         for again in _pool(tasks, [pair], 1, finish):
             finish(again, None, RuntimeError("процесс оценивания аварийно завершился"))
+    timings["execute"] = time.perf_counter() - began
     return failed, runs
 
 

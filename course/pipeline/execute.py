@@ -9,6 +9,10 @@ Used by ``course.pipeline.autograde`` in its worker processes, in place of nbgra
   compares them with the reference. After the kernel is gone, each such cell's outputs are
   written from the judge's verdict, so nothing the kernel printed, raised or hid in it
   counts. A graded cell that the judge has no verdict for fails.
+* The lesson's experiment cells (``skip``: read-only cells the author marked, restored by
+  nbgrader, so the student cannot have changed them) are not run: no grade depends on them.
+  They show the outputs of the student's own run, labelled as not re-run. Cells the student
+  added always run.
 * A cell that runs longer than the time limit is interrupted; one that ignores the interrupt
   is killed ``GRACE`` seconds later. A cell that kills the kernel (``os._exit``, a segfault,
   the memory watchdog) gets an error output and is skipped when the kernel is restarted in a
@@ -80,6 +84,9 @@ class Run:
     over_budget: list = field(default_factory=list)  # not run: the notebook's time was up
     memory: list = field(default_factory=list)       # the sandbox exceeded its memory or processes
     verdicts: dict = field(default_factory=dict)
+    # seconds spent: starting kernels, in the kernel half of the checks, judging, other cells
+    seconds: dict = field(default_factory=lambda: dict.fromkeys(
+        ("kernel_start", "checks_in_kernel", "judge", "cells"), 0.0))
 
 
 def probe_source(name):
@@ -213,13 +220,24 @@ def _fresh_folder(private, notebook, kit):
     return folder
 
 
+NOT_RERUN = ("[Опыт урока: при оценивании эта ячейка не выполнялась, от неё не зависят баллы. "
+             "Ниже — вывод из сданной работы.]\n")
+
+
+def _shown(outputs):
+    note = nbformat.v4.new_output("stream", name="stdout", text=NOT_RERUN)
+    return [note, *(nbformat.from_dict(out) for out in outputs)]
+
+
 def execute(nb, out_path, kit, work, cell_timeout, notebook_timeout, memory_gb=4.0,
-            processes=64, fonts=()):
+            processes=64, fonts=(), skip=frozenset(), shown=None):
     """Run the prepared notebook ``nb`` (a NotebookNode, never re-read from the sandbox)
     and write it, executed and judged, to ``out_path``; a ``Run``.
 
     ``kit``: the lesson's helper files (read-only in the sandbox); ``work``: a private
-    temporary folder of the grader; ``fonts``: matplotlib font-cache files to start from."""
+    temporary folder of the grader; ``fonts``: matplotlib font-cache files to start from;
+    ``skip``: grade_ids of the cells not to run; ``shown``: {grade_id: outputs} the student's
+    notebook had in them."""
     run, failed_starts, started = Run(), 0, time.monotonic()
     connection = Path(work) / "c"
     judged = {i: BY_CELL[grade_id(c)] for i, c in enumerate(nb.cells)
@@ -244,10 +262,15 @@ def execute(nb, out_path, kit, work, cell_timeout, notebook_timeout, memory_gb=4
         run.verdicts.clear()  # a restart runs every check again, from the top
         index, dog = None, None
         try:
+            began = time.monotonic()
             with client.setup_kernel(stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL):
+                run.seconds["kernel_start"] += time.monotonic() - began
                 dog = _Watchdog(client, memory_gb * 2 ** 30, processes)
                 for index, cell in enumerate(current.cells):
                     if cell.cell_type != "code":
+                        continue
+                    if grade_id(cell) in skip:
+                        cell.outputs = _shown((shown or {}).get(grade_id(cell), []))
                         continue
                     failed = next((kind for kind in _WHY if index in getattr(run, kind)), None)
                     if failed:
@@ -307,8 +330,12 @@ def _run_cell(client, dog, nb, index, exercise, run, cell_timeout):
         client.execute_cell(cell, index, store_history=exercise is None)
     finally:
         dog.deadline = None
-    if time.monotonic() - start >= cell_timeout:
+    spent = time.monotonic() - start
+    run.seconds["checks_in_kernel" if exercise else "cells"] += spent
+    if spent >= cell_timeout:
         run.interrupted.append(index)
     if exercise:
         cell = nb.cells[index]
+        start = time.monotonic()
         run.verdicts[exercise.cell] = judge.judge(exercise.name, answer_text(cell.outputs))
+        run.seconds["judge"] += time.monotonic() - start

@@ -96,8 +96,9 @@ def _text(source):
 def clean(nb):
     """(a minimal nbformat 4 notebook with the cells of ``nb``, None), or (None, reason).
 
-    Kept per cell: its type, its text and nbgrader's marks (only the keys nbgrader uses,
-    with their proper types; malformed marks are dropped, so the cell earns nothing)."""
+    Kept per cell: its type, its text, nbgrader's marks (only the keys nbgrader uses, with
+    their proper types; malformed marks are dropped, so the cell earns nothing) and, for code
+    cells, the outputs that can be shown safely (``shown_outputs``)."""
     cells = []
     for index, cell in enumerate(nb["cells"]):
         kind = cell.get("cell_type") if isinstance(cell, dict) else None
@@ -108,7 +109,7 @@ def clean(nb):
             return None, f"ячейка {index + 1} длиннее {MAX_CELL // 2 ** 20} МБ"
         new = {"cell_type": kind, "id": f"cell-{index}", "metadata": {}, "source": text}
         if kind == "code":
-            new.update(outputs=[], execution_count=None)
+            new.update(outputs=shown_outputs(cell.get("outputs")), execution_count=None)
         found = marks(cell)
         if grade_id(cell) and re.fullmatch(r"[\w-]{1,100}", grade_id(cell)):
             new["metadata"]["nbgrader"] = {
@@ -118,6 +119,28 @@ def clean(nb):
     kernel = {"display_name": "Python 3", "language": "python", "name": "python3"}
     return {"cells": cells, "metadata": {"kernelspec": kernel, "language_info": {
         "name": "python"}}, "nbformat": 4, "nbformat_minor": 5}, None
+
+
+SHOWN_TYPES = {"text/plain", "image/png"}
+MAX_SHOWN = 2 ** 20  # characters of one output kept
+
+
+def shown_outputs(outputs):
+    """The outputs of a submitted code cell that may be shown in feedback: text streams,
+    plain text and PNG images, each at most ``MAX_SHOWN`` characters; nothing else."""
+    kept = []
+    for out in outputs if isinstance(outputs, list) else []:
+        kind = out.get("output_type") if isinstance(out, dict) else None
+        text = _text(out.get("text")) if kind == "stream" else None
+        if text is not None and out.get("name") in ("stdout", "stderr"):
+            kept.append({"output_type": "stream", "name": out["name"], "text": text[:MAX_SHOWN]})
+        elif kind in ("display_data", "execute_result") and isinstance(out.get("data"), dict):
+            data = {mime: _text(value) for mime, value in out["data"].items()
+                    if mime in SHOWN_TYPES and _text(value) is not None
+                    and len(_text(value)) <= MAX_SHOWN}
+            if data:
+                kept.append({"output_type": "display_data", "data": data, "metadata": {}})
+    return kept
 
 
 def detect(root):
