@@ -18,10 +18,11 @@ from nbgrader.api import Gradebook
 
 from conftest import (auto_points, copy_course, fill_solutions, is_test_cell, nbgrader_meta,
                       read_nb, run_nbgrader, tree_hash)
-from course.pipeline import notes, report, sandbox
+from course.nbmeta import is_experiment
+from course.pipeline import execute, notes, report, sandbox
 from course.pipeline.autograde import CannotGrade, Settings, autograde
 from course.pipeline.execute import MAX_RESTARTS
-from course.lessons import ROOT, notebook
+from course.lessons import ROOT, existing, notebook
 
 pytestmark = pytest.mark.notebooks
 LESSON = "01_sgd"
@@ -518,3 +519,34 @@ def test_feedback_is_made_for_every_graded_student_and_shows_the_verdicts(graded
     for page in course.glob(f"feedback/*/{LESSON}/*.html"):
         text = page.read_text("utf-8")
         assert "BEGIN HIDDEN TESTS" not in text and SECRET not in text
+
+
+@pytest.mark.parametrize("lesson", existing())
+def test_every_check_passes_with_the_lessons_experiments_skipped(lesson, tmp_path):
+    """Grading skips the experiment cells: the solved lesson must still pass every judged
+    check and every visible check without them, so a skipped cell never costs a point."""
+    if not sandbox.available():
+        pytest.skip("нет песочницы bubblewrap")
+    release, source = read_nb(notebook(lesson, "release")), read_nb(notebook(lesson, "source"))
+    skip = {nbgrader_meta(c)["grade_id"] for c in release.cells if is_experiment(c)}
+    run = execute.execute(source, tmp_path / "out.ipynb", ROOT / "release" / lesson,
+                          tmp_path / "work", 120, 600, skip=frozenset(skip))
+    assert run.verdicts and all(v.passed for v in run.verdicts.values()), run.verdicts
+    out = read_nb(tmp_path / "out.ipynb")
+    errors = [nbgrader_meta(c).get("grade_id") or i for i, c in enumerate(out.cells)
+              if c.cell_type == "code" and nbgrader_meta(c).get("grade_id") not in skip
+              and any(o.output_type == "error" for o in c.outputs)]
+    assert errors == []
+    assert all(c.outputs[0].text.startswith("[Опыт урока") for c in out.cells
+               if nbgrader_meta(c).get("grade_id") in skip)
+
+
+def test_the_experiments_are_marked_so_grading_can_skip_them():
+    """Every code cell after a lesson's last graded code cell is an experiment cell."""
+    for lesson in existing():
+        cells = read_nb(notebook(lesson, "source")).cells
+        last = max(i for i, c in enumerate(cells)
+                   if nbgrader_meta(c).get("grade") and c.cell_type == "code")
+        unmarked = [i for i, c in enumerate(cells) if i > last and c.cell_type == "code"
+                    and not is_experiment(c)]
+        assert unmarked == [], f"{lesson}: ячейки {unmarked} не отмечены как опыты"
