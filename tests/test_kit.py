@@ -1,7 +1,9 @@
-"""The helper kit: earlier lessons' functions load from solved notebooks, not from stubs."""
+"""The helper kit: earlier lessons' functions load from solved notebooks, not from stubs; the
+explorers draw; a failed visible check speaks Russian only and names a typical mistake."""
 
 import sys
 
+import numpy as np
 import pytest
 
 from course.lessons import KIT, ROOT, existing, exercises
@@ -69,3 +71,100 @@ def test_the_path_explorer_runs_the_methods_it_is_given():
     plots.explore_paths(methods, {"lr": slider}, {"овраг": surfaces.ravine()}, n_steps=10)
     slider.value = 0.01
     assert rates == [0.1, 0.01]
+
+
+# The visible checks: a failed one shows a Russian message that names the likely mistake.
+
+@pytest.fixture(scope="module")
+def kit():
+    sys.path.insert(0, str(KIT.parent))
+    try:
+        from optkit import checks, data
+    finally:
+        sys.path.remove(str(KIT.parent))
+    return {"checks": checks, "data": data}
+
+
+def _failure(checks, call):
+    with pytest.raises(checks.CheckFailed) as info:
+        call()
+    assert isinstance(info.value, AssertionError)
+    return str(info.value)
+
+
+def test_the_kit_and_the_course_agree_on_russian_plurals(kit):
+    from course.russian import plural
+
+    assert [kit["checks"].plural(n, "раз", "раза", "раз") for n in (1, 2, 5, 11, 12, 21, 22, 0)] \
+        == ["1 раз", "2 раза", "5 раз", "11 раз", "12 раз", "21 раз", "22 раза", "0 раз"]
+    assert all(kit["checks"].plural(n, "а", "б", "в") == plural(n, "а", "б", "в")
+               for n in range(300))
+
+
+def test_a_failed_check_says_what_was_expected_what_came_and_for_which_input(kit):
+    checks = kit["checks"]
+    message = _failure(checks, lambda: checks.check_close(
+        "sgd_update(w, g, lr=0.1)", np.array([1.0, 2.0]), [1.0, 3.0],
+        inputs={"w": np.array([1.5, 2.5]), "lr": 0.1}))
+    assert message.splitlines() == [
+        "sgd_update(w, g, lr=0.1): ожидалось [1., 3.], а получено [1., 2.] "
+        "(наибольшее расхождение 1).",
+        "Входные данные: w = [1.5, 2.5], lr = 0.1."]
+
+
+def test_a_listed_mistake_is_named(kit):
+    checks = kit["checks"]
+    expected = np.array([[0.5, -0.25]])
+    message = _failure(checks, lambda: checks.check_close(
+        "grads['W2']", 4 * expected, expected,
+        mistakes=[(-expected, "обратный знак"), (4 * expected, "нет деления на m = 4")]))
+    assert message.splitlines()[-1] == "Похоже, нет деления на m = 4."
+
+
+@pytest.mark.parametrize("got, hint", [
+    ([-1.0, 2.0], "Получено ожидаемое с обратным знаком: проверьте знак."),
+    ([2.0, -4.0], "Получено ровно в 2 раза больше ожидаемого: проверьте постоянные множители."),
+    ([0.2, -0.4], "Получено ровно в 5 раз меньше ожидаемого: проверьте постоянные множители."),
+    ([1.5, 2.0], None),
+    ([np.inf, -2.0], None),
+])
+def test_a_sign_flip_or_a_constant_factor_is_recognised_without_a_list(kit, got, hint):
+    checks = kit["checks"]
+    with np.errstate(all="raise"):  # a hint computes without warnings
+        lines = _failure(checks, lambda: checks.check_close("f", np.array(got), [1.0, -2.0]))
+    assert lines.splitlines()[1:] == ([hint] if hint else [])
+
+
+def test_a_mutating_function_and_a_false_expectation_are_told_in_russian(kit):
+    checks = kit["checks"]
+
+    def mutating(w, grad):
+        w -= grad
+        return w
+
+    assert "изменяет свой аргумент на месте" in _failure(
+        checks, lambda: checks.check_pure(mutating, np.ones(2), np.ones(2)))
+    assert _failure(checks, lambda: checks.expect(False, "вызвана 2 раза.")) == "вызвана 2 раза."
+
+
+def test_ipython_shows_only_the_russian_message_of_a_failed_check(tmp_path):
+    """In a real kernel the error output (what JupyterLab, nbgrader's Validate and the feedback
+    show) holds the message alone: no English «Traceback», frame notes or exception name."""
+    import nbformat
+    from nbclient import NotebookClient
+
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(
+        f"import sys\nsys.path.insert(0, {str(KIT.parent)!r})\nimport numpy as np\n"
+        "from optkit import checks\n"
+        "checks.check_close('sgd_update(w, g, lr=0.1)', np.array([1.05, -2.1]), [0.95, -1.9],\n"
+        "                   mistakes=[(np.array([1.05, -2.1]), 'шаг сделан вверх по склону')])")])
+    NotebookClient(nb, timeout=60, allow_errors=True, kernel_name="python3",
+                   resources={"metadata": {"path": str(tmp_path)}}).execute()
+    [error] = [o for o in nb.cells[0].outputs if o.output_type == "error"]
+    shown = "\n".join(error.traceback)
+    assert shown.splitlines() == [
+        "✗ sgd_update(w, g, lr=0.1): ожидалось [ 0.95, -1.9 ], а получено [ 1.05, -2.1 ] "
+        "(наибольшее расхождение 0.2).",
+        "  Похоже, шаг сделан вверх по склону."]
+    assert isinstance(error.ename, str) and "AssertionError" not in shown
+
