@@ -168,3 +168,81 @@ def test_ipython_shows_only_the_russian_message_of_a_failed_check(tmp_path):
         "  Похоже, шаг сделан вверх по склону."]
     assert isinstance(error.ename, str) and "AssertionError" not in shown
 
+
+# What the lessons' visible checks say to a typical wrong answer (run in-process, no kernel).
+
+def _wrong_loss_and_grads(change):
+    from course import reference
+
+    def loss_and_grads(params, X, y):
+        loss, grads = reference.loss_and_grads(params, X, y)
+        return change(loss, dict(grads), params, X, y)
+    return loss_and_grads
+
+
+def _grads_times_m(loss, grads, params, X, y):
+    return loss, {key: X.shape[1] * value for key, value in grads.items()}
+
+
+def _seed_b2(loss, grads, params, X, y):
+    from course import reference
+
+    error = reference.forward(params, X)[0] - y
+    grads["b2"] = np.array([[2 + error.sum() / X.shape[1]]])
+    return loss, grads
+
+
+def _wrong(lesson, name):
+    """Wrong answers a student typically gives, built from the reference."""
+    from course import reference
+
+    def adam_corrected(w, grad, m, v, t, lr, beta1, beta2, eps):
+        new_w, m2, v2 = reference.adam_update(w, grad, m, v, t, lr, beta1, beta2, eps)
+        return new_w, m2 / (1 - beta1 ** t), v2 / (1 - beta2 ** t)
+
+    def nesterov_twice(w, velocity, grad_fn, lr, gamma):
+        grad_fn(w)
+        return reference.nesterov_update(w, velocity, grad_fn, lr, gamma)
+
+    def adagrad_eps_outside(w, grad, G, lr, eps):
+        G2 = G + grad * grad
+        return w - lr * grad / (np.sqrt(G2) + eps), G2
+
+    def momentum_old_velocity(w, grad, velocity, lr, gamma):
+        return w - velocity, gamma * velocity + lr * grad
+
+    return {
+        "grads_times_m": _wrong_loss_and_grads(_grads_times_m),
+        "seed_b2": _wrong_loss_and_grads(_seed_b2),
+        "sgd_uphill": lambda w, grad, lr: w + lr * grad,
+        "momentum_old_velocity": momentum_old_velocity,
+        "nesterov_twice": nesterov_twice,
+        "adagrad_eps_outside": adagrad_eps_outside,
+        "adam_corrected": adam_corrected,
+    }[name]
+
+
+@pytest.mark.parametrize("lesson, cell, function, wrong, said", [
+    ("01_sgd", "test_loss_and_grads", "loss_and_grads", "grads_times_m",
+     "Похоже, нет деления на m = 4"),
+    ("01_sgd", "test_loss_and_grads", "loss_and_grads", "seed_b2",
+     "Похоже, в градиенте по b2 стоит «2 +» вместо «2 ·»"),
+    ("01_sgd", "test_sgd_update", "sgd_update", "sgd_uphill", "вверх по склону"),
+    ("02_nesterov", "test_momentum_update", "momentum_update", "momentum_old_velocity",
+     "старый V"),
+    ("02_nesterov", "test_nesterov_update", "nesterov_update", "nesterov_twice",
+     "а она вызвана 2 раза."),
+    ("03_adagrad", "test_adagrad_update", "adagrad_update", "adagrad_eps_outside",
+     "ε стоит вне корня"),
+    ("04_adam", "test_adam_update", "adam_update", "adam_corrected", "без коррекции"),
+])
+def test_a_visible_check_names_a_typical_mistake(kit, lesson, cell, function, wrong, said):
+    from conftest import nbgrader_meta, read_nb
+    from course.lessons import notebook
+
+    [source] = [c.source for c in read_nb(notebook(lesson, "source")).cells
+                if nbgrader_meta(c).get("grade_id") == cell]
+    namespace = {"np": np, **kit, function: _wrong(lesson, wrong)}
+    with pytest.raises(kit["checks"].CheckFailed) as info:
+        exec(compile(source, cell, "exec"), namespace)
+    assert said in str(info.value)
