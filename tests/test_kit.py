@@ -246,3 +246,22 @@ def test_a_visible_check_names_a_typical_mistake(kit, lesson, cell, function, wr
     with pytest.raises(kit["checks"].CheckFailed) as info:
         exec(compile(source, cell, "exec"), namespace)
     assert said in str(info.value)
+
+
+@pytest.mark.parametrize("lesson", existing())
+def test_visible_checks_fail_only_through_the_kit(lesson):
+    """A bare ``assert`` in a visible check would show students an English traceback; the
+    kit's checks (check_close, check_shape, check_pure, expect) show the Russian message only."""
+    import ast
+
+    from conftest import nbgrader_meta, read_nb
+    from course.lessons import notebook
+
+    bare = []
+    for cell in read_nb(notebook(lesson, "source")).cells:
+        grade_id = nbgrader_meta(cell).get("grade_id", "")
+        if cell.cell_type == "code" and grade_id.startswith("test_") \
+                and not grade_id.endswith("_hidden"):
+            bare += [(grade_id, node.lineno) for node in ast.walk(ast.parse(cell.source))
+                     if isinstance(node, (ast.Assert, ast.Raise))]
+    assert not bare, f"bare assert/raise in the visible checks of {lesson}: {bare}"
