@@ -17,7 +17,8 @@ role=student
 if [ "${1:-}" = "--instructor" ]; then role=instructor; shift; fi
 if [ "$(id -u)" = 0 ]; then set -- --allow-root "$@"; fi  # containers often run as root
 course=gd-optimizers  # CourseDirectory.course_id in nbgrader_config.py
-# jupyter/common: both views (no news pop-up, encrypted kernel connections); jupyter/student:
+# jupyter/common: both views (no news pop-up, encrypted kernel connections, Validate reports
+# an error in any cell); jupyter/student:
 # the student view; jupyter/local: this machine (the exchange in exchange/, no websocket
 # keep-alive pings, whose timeouts only print warnings here).
 views="$PWD/jupyter/common"
