@@ -265,3 +265,18 @@ def test_visible_checks_fail_only_through_the_kit(lesson):
             bare += [(grade_id, node.lineno) for node in ast.walk(ast.parse(cell.source))
                      if isinstance(node, (ast.Assert, ast.Raise))]
     assert not bare, f"bare assert/raise in the visible checks of {lesson}: {bare}"
+
+
+def test_a_path_legend_counts_its_steps_in_russian():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    sys.path.insert(0, str(KIT.parent))
+    try:
+        from optkit import plots, surfaces
+    finally:
+        sys.path.remove(str(KIT.parent))
+    ax = plots.plot_paths(surfaces.ravine(), {"один": np.zeros((2, 2)), "два": np.zeros((3, 2)),
+                                              "пять": np.zeros((6, 2))})
+    labels = [line.get_label() for line in ax.get_lines() if not line.get_label().startswith("_")]
+    assert labels[:3] == ["один (1 шаг)", "два (2 шага)", "пять (5 шагов)"]
