@@ -22,7 +22,7 @@ import pytest
 from nbformat.sign import NotebookNotary
 
 from conftest import copy_course, fill_solutions, nbgrader_meta, read_nb, run_nbgrader, tree_hash
-from course.lessons import ROOT, notebook
+from course.lessons import ROOT
 from jupyter_ui import (ARTIFACTS, ASSIGNMENT_LIST, FORMGRADER, README_LABELS, RUN_ALL, SUBMIT,
                         VALIDATE, chromium, expect, free_port, menu_items, new_page, open_notebook,
                         require_browser, restart_and_run_all, sync_playwright, validate)
@@ -101,7 +101,8 @@ def student_lab(course):
     proc, base, log = _start_lab(course)
     mine = course / "student" / LESSON
     assert (mine / f"{LESSON}.ipynb").exists() and (mine / "optkit").is_dir()
-    filled = fill_solutions(read_nb(mine / f"{LESSON}.ipynb"), read_nb(notebook(LESSON, "source")))
+    source = course / "source" / LESSON / f"{LESSON}.ipynb"  # the copy, as the lesson was built
+    filled = fill_solutions(read_nb(mine / f"{LESSON}.ipynb"), read_nb(source))
     notary = NotebookNotary()  # JupyterLab signs the notebooks it saves
     notary.sign(filled)
     nbformat.write(filled, str(mine / "solved.ipynb"))

@@ -37,7 +37,7 @@ import pytest
 from nbgrader.api import Gradebook
 
 from conftest import auto_points, copy_course, fill_solutions, nbgrader_meta, read_nb
-from course.lessons import ROOT, notebook
+from course.lessons import ROOT
 from jupyter_ui import (ARTIFACTS, ASSIGNMENT_LIST, FETCH, FETCH_FEEDBACK, FORMGRADER, SUBMIT,
                         choose, chromium, close_dialog, expect, free_port, menu_items, new_page,
                         open_notebook, require, require_browser, sync_playwright, validate)
@@ -214,11 +214,11 @@ def _row(page, section, lesson=LESSON):
     return page.locator(f"#{section}_assignments_list .list_item").filter(has_text=lesson).first
 
 
-def _solve(home, user, sgd=None):
-    """Write the right answers (with ``sgd`` as sgd_update if given) into ``user``'s lesson,
-    as typing them would."""
+def _solve(home, user, source, sgd=None):
+    """Write the right answers of the ``source`` notebook (with ``sgd`` as sgd_update if
+    given) into ``user``'s lesson, as typing them would."""
     path = home / LESSON / f"{LESSON}.ipynb"
-    solved = fill_solutions(read_nb(path), read_nb(notebook(LESSON, "source")))
+    solved = fill_solutions(read_nb(path), source)
     for cell in solved.cells:
         if sgd and nbgrader_meta(cell).get("grade_id") == "sgd_update":
             cell.source = sgd
@@ -234,7 +234,7 @@ def _submit(page, count):
         count, timeout=60_000)
 
 
-def _student_works(browser, hub, home, user, answers):
+def _student_works(browser, hub, home, user, source, answers):
     """``user`` logs in, fetches the lesson, then per item of ``answers`` (None: right; text:
     that sgd_update) solves, validates and submits it. The page, left logged in."""
     page = _log_in(browser, hub, user)
@@ -246,7 +246,7 @@ def _student_works(browser, hub, home, user, answers):
     expect(_row(page, "fetched")).to_be_visible(timeout=60_000)
     assert (home / LESSON / "optkit").is_dir()
     for n, sgd in enumerate(answers, 1):
-        _solve(home, user, sgd)
+        _solve(home, user, source, sgd)
         open_notebook(page, f"{page.url.split('/lab')[0]}/lab/tree/{LESSON}/{LESSON}.ipynb")
         dialog = validate(page)
         if sgd:
@@ -283,7 +283,8 @@ def hub():
             nbgrader = [sys.executable, "-m", "nbgrader"]
             _as(INSTRUCTOR, [*nbgrader, "generate_assignment", LESSON, "--force"], course, env)
             _as(INSTRUCTOR, [*nbgrader, "release_assignment", LESSON], course, env)
-            pages = {user: _student_works(browser, url, homes[user], user, answers)
+            source = read_nb(course / "source" / LESSON / f"{LESSON}.ipynb")
+            pages = {user: _student_works(browser, url, homes[user], user, source, answers)
                      for user, answers in [("ivanov", [None]), ("petrova", [None, WRONG_SGD])]}
             _as(INSTRUCTOR, [*nbgrader, "collect", LESSON], course, env)
             graded = _as(INSTRUCTOR, [sys.executable, "-m", "course", "autograde", LESSON,
@@ -301,7 +302,9 @@ def hub():
             scores = {s.student.id: s.score for s in gb.find_assignment(LESSON).submissions}
         log = (machine.base / "jupyterhub.log").read_text("utf-8", "replace")
         yield {"scores": scores, "feedback": feedback, "views": views, "forbidden": forbidden,
-               "log": log, "autograde": graded.stdout, "feedback_cli": fed.stdout}
+               "log": log, "autograde": graded.stdout, "feedback_cli": fed.stdout,
+               "points": auto_points(source),
+               "points_wrong_sgd": auto_points(source, exclude="sgd_update")}
     finally:
         if proc:
             proc.terminate()
@@ -381,12 +384,8 @@ def _try_the_others_work(machine, homes, user):
     return dict(zip(targets, done.stdout.split()))
 
 
-def _points(exclude=None):
-    return auto_points(read_nb(notebook(LESSON, "source")), exclude)
-
-
 def test_each_students_last_submission_is_graded(hub):
-    assert hub["scores"] == {"ivanov": _points(), "petrova": _points(exclude="sgd_update")}
+    assert hub["scores"] == {"ivanov": hub["points"], "petrova": hub["points_wrong_sgd"]}
     assert "Оценено работ: 2" in hub["autograde"]
 
 
