@@ -3,6 +3,8 @@
 import matplotlib.pyplot as plt
 import numpy as np
 
+from .checks import plural
+
 
 def _window(surface, paths, grow=3.0):
     """The plot limits: the surface's own window, widened to show every point of the paths
@@ -43,7 +45,7 @@ def plot_paths(surface, paths, title=None, ax=None):
     ax.contour(X1, X2, Z, levels=levels, cmap="Greys", linewidths=0.7)
     for name, path in paths.items():
         (line,) = ax.plot(path[:, 0], path[:, 1], marker="o", markersize=2.5, linewidth=1.2,
-                          label=f"{name} ({len(path) - 1} шагов)")
+                          label=f"{name} ({plural(len(path) - 1, 'шаг', 'шага', 'шагов')})")
         ax.plot(*path[-1], marker="o", markersize=7, markeredgecolor="black",
                 color=line.get_color(), linestyle="none", label=f"_{name}")
     ax.plot(*surface.minimum, marker="*", color="black", markersize=15, linestyle="none",
