@@ -289,6 +289,10 @@ def graded(tmp_path_factory, listener, monkeypatch_module):
         assert run_nbgrader(["generate_assignment", lesson, "--force"], course).returncode == 0
     release = read_nb(course / "release" / LESSON / f"{LESSON}.ipynb")
     perfect = fill_solutions(release, read_nb(notebook(LESSON, "source")))
+    for cell in perfect.cells:  # the student's own run of an experiment, shown in feedback
+        if is_experiment(cell):
+            cell.outputs = [nbformat.v4.new_output("stream", name="stdout", text="мой опыт\n")]
+            break
     port = listener.getsockname()[1]
     for student, nb in _submissions(course, release, perfect, port).items():
         folder = course / "submitted" / student / LESSON
@@ -550,3 +554,13 @@ def test_the_experiments_are_marked_so_grading_can_skip_them():
         unmarked = [i for i, c in enumerate(cells) if i > last and c.cell_type == "code"
                     and not is_experiment(c)]
         assert unmarked == [], f"{lesson}: ячейки {unmarked} не отмечены как опыты"
+
+
+def test_experiments_are_not_rerun_and_show_the_students_own_outputs(graded):
+    course, _, _ = graded
+    nb = read_nb(course / "autograded" / "perfect" / LESSON / f"{LESSON}.ipynb")
+    first = next(c for c in nb.cells if is_experiment(c))
+    assert first.outputs[0].text.startswith("[Опыт урока: при оценивании эта ячейка не")
+    assert first.outputs[1].text == "мой опыт\n"
+    later = [c for c in nb.cells if is_experiment(c)][1:]
+    assert later and all(len(c.outputs) == 1 for c in later)

@@ -127,10 +127,11 @@ def command(private, connection, read_only=(), files=(), limits=Limits(), cgroup
     args = ["bwrap", "--unshare-all", "--uid", str(SANDBOX_UID), "--gid", str(SANDBOX_UID),
             "--cap-drop", "ALL", "--die-with-parent", "--new-session", "--hostname", "sandbox",
             *_system_binds()]
-    for path in python_paths():
-        args += ["--ro-bind", str(path), str(path)]
     args += ["--proc", "/proc", "--dev", "/dev", "--tmpfs", "/tmp",
              "--dir", "/tmp/home", "--dir", "/tmp/ipython", "--dir", "/tmp/matplotlib"]
+    # after the empty /tmp, or a Python under /tmp (a course cloned there) would be hidden
+    for path in python_paths():
+        args += ["--ro-bind", str(path), str(path)]
     for inside, outside in dict(files).items():
         args += ["--ro-bind", str(outside), str(inside)]
     args += ["--bind", str(private), str(private),
