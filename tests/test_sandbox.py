@@ -102,3 +102,18 @@ def test_the_sandbox_binds_neither_the_course_nor_home_folders():
     cmd = " ".join(sandbox.command("/tmp/p", "/tmp/c"))
     assert str(ROOT / "course") not in cmd and " /root " not in cmd and " /home " not in cmd
     assert "--unshare-all" in cmd and "--cap-drop ALL" in cmd and "--clearenv" in cmd
+
+
+@needs_sandbox
+def test_an_environment_under_tmp_stays_visible(tmp_path, monkeypatch):
+    """A course and its .venv cloned under /tmp (as CI does) must not vanish under the
+    sandbox's empty /tmp."""
+    env = tmp_path / "clone" / ".venv"
+    env.mkdir(parents=True)
+    (env / "marker.txt").write_text("виден")
+    real = sandbox.python_paths()
+    monkeypatch.setattr(sandbox, "python_paths", lambda: [*real, env])
+    done = _inside(tmp_path, f"print(open({str(env / 'marker.txt')!r}).read())\n"
+                             f"import os\nprint(os.path.exists({str(tmp_path / 'clone')!r} + "
+                             "'/course'))")
+    assert done.stdout.split() == ["виден", "False"], done.stderr
