@@ -106,9 +106,13 @@ def cmd_autograde(args):
 
 
 def cmd_feedback(args):
-    from course.nbgrader_apps import run_nbgrader
+    from course.nbgrader_apps import feedback_config_problem, run_nbgrader
 
     root, ok = Path(args.root), True
+    problem = feedback_config_problem(root)
+    if problem:
+        raise SystemExit(f"Отзывы не созданы: {problem}. Без этих настроек nbgrader показал бы "
+                         "студентам код скрытых проверок.")
     for lesson in _lessons(args.lessons):
         graded = sorted(p.parent.name for p in root.glob(f"autograded/*/{lesson}") if p.is_dir())
         if not graded:

@@ -1,5 +1,6 @@
-"""Every call of nbgrader in one place: its command line in a subprocess (``run_nbgrader``)
-and its autograde app in this process (``autograde_in_process``)."""
+"""Every call of nbgrader in one place: its command line in a subprocess (``run_nbgrader``),
+its autograde app in this process (``autograde_in_process``), and the check that the
+course's nbgrader_config.py loads (``feedback_config_problem``)."""
 
 import io
 import os
@@ -44,3 +45,23 @@ def autograde_in_process(root, args):
         finally:
             app.clear_instance()
     return log.getvalue()
+
+
+def feedback_config_problem(root):
+    """A Russian description of why the course's nbgrader_config.py in ``root`` would not
+    hide the hidden checks from feedback (it does not load, or lacks ClearHiddenTests), or
+    None. nbgrader itself goes on without a config that fails to load."""
+    from traitlets.config.loader import ConfigFileNotFound, PyFileConfigLoader
+
+    try:
+        config = PyFileConfigLoader("nbgrader_config.py", path=str(root)).load_config()
+    except ConfigFileNotFound:
+        return f"в {root} нет nbgrader_config.py"
+    except Exception as error:  # noqa: BLE001 (any error in the instructor's file)
+        return f"nbgrader_config.py курса не загружается ({type(error).__name__}: {error})"
+    names = [getattr(p, "__name__", str(p)) for p in
+             config.get("GenerateFeedback", {}).get("preprocessors", [])]
+    if "ClearHiddenTests" not in names:
+        return ("в nbgrader_config.py курса среди GenerateFeedback.preprocessors нет "
+                "ClearHiddenTests")
+    return None

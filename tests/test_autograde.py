@@ -497,6 +497,17 @@ def test_a_kernel_that_cannot_start_stops_grading_and_writes_nothing(tmp_path, m
     assert tree_hash(course) == before
 
 
+def test_feedback_is_refused_when_the_course_config_would_not_hide_the_tests(tmp_path):
+    course = copy_course(tmp_path / "course")
+    (course / "autograded" / "ivanov" / LESSON).mkdir(parents=True)
+    (course / "nbgrader_config.py").write_text("import no_such_module\n")
+    done = subprocess.run([sys.executable, "-m", "course", "feedback", LESSON, "--root",
+                           str(course)], capture_output=True, text=True)
+    assert done.returncode == 1 and "Traceback" not in done.stderr
+    assert "nbgrader_config.py курса не загружается (ModuleNotFoundError" in done.stderr
+    assert not (course / "feedback").exists()
+
+
 def test_the_command_line_speaks_russian_in_help_and_errors():
     run = [sys.executable, "-m", "course"]
     help_text = subprocess.run([*run, "autograde", "--help"], capture_output=True,
