@@ -229,3 +229,23 @@ def test_every_label_the_readme_quotes_is_in_the_ui(page, student_lab):
     expect(page.locator(".validate-button").first).to_have_text(VALIDATE)
     # «Assignment List», «Formgrader» and «Submit»: in the tests above; «Fetch» and «Fetch
     # Feedback»: in tests/test_hub.py.
+
+
+def test_the_lessons_explorer_redraws_when_a_slider_moves(page, student_lab):
+    """The explorer at the end of the lesson (ipywidgets) answers a slider in the browser."""
+    open_notebook(page, _lab_url(student_lab["base"], f"{LESSON}/solved.ipynb"))
+    restart_and_run_all(page)
+    steps = page.locator(".widget-slider").filter(has_text="шагов").last
+    expect(steps).to_be_visible(timeout=120_000)
+    steps.scroll_into_view_if_needed()
+    plot = page.locator(".widget-output img").last
+    expect(plot).to_be_attached(timeout=60_000)
+    before = plot.get_attribute("src")
+    readout = steps.locator(".widget-readout")
+    readout.click()
+    page.keyboard.press("Control+A")
+    page.keyboard.type("30")
+    page.keyboard.press("Enter")
+    expect(page.locator(".widget-output img").last).not_to_have_attribute(
+        "src", before, timeout=60_000)
+    page.screenshot(path=str(SHOTS / "7-explorer.png"))
