@@ -19,6 +19,9 @@ MODULE_ALIASES = {"np": "numpy", "numpy": "numpy", "builtins": "builtins", "sys"
 DYNAMIC = {"exec", "eval", "compile", "__import__", "globals", "setattr", "delattr"}
 FILES = {"remove", "unlink", "rmdir", "removedirs", "rename", "replace", "rmtree", "chmod",
          "system", "popen", "chdir"}
+# "x.replace()" is usually a string's: such names count only on these modules
+FILE_MODULES = {"os", "shutil", "pathlib", "subprocess", "posix"}
+DISTINCT_FILE_CALLS = {"unlink", "rmdir", "removedirs", "rmtree", "chmod", "system", "popen"}
 RISKY_MODULES = {"course": "импортирует пакет преподавателя course",
                  "importlib": "импортирует importlib (перезагрузка и подмена модулей)",
                  "subprocess": "импортирует subprocess (запуск внешних программ)",
@@ -106,7 +109,8 @@ class _Visitor(ast.NodeVisitor):
         last = name.split(".")[-1]
         if name in DYNAMIC:
             self._add(f"вызывает {name}() (выполнение кода или подмена объектов)")
-        elif last in FILES and "." in name:
+        elif last in FILES and "." in name and (
+                name.split(".")[0] in FILE_MODULES or last in DISTINCT_FILE_CALLS):
             self._add(f"вызывает {name}() (файлы или процессы вне своей папки)")
         if name in ("open", "io.open", "pathlib.Path", "Path", "os.listdir", "os.scandir"):
             for arg in node.args[:1]:
