@@ -86,8 +86,8 @@ def main(total=40, only_ours=False):
           f"{our_seconds / total:5.2f} s per notebook")
     notebooks = total + 2 * len(LESSONS)  # with the pre-flight probe's two per lesson
     per = timings.get("per_notebook", {})
-    print(f"  nbgrader prepare pass {timings.get('prepare', 0):6.1f} s, "
-          f"record pass {timings.get('record', 0):6.1f} s, "
+    print(f"  preparation {timings.get('prepare', 0):6.1f} s, "
+          f"nbgrader's record pass {timings.get('record', 0):6.1f} s, "
           f"execution (wall, {jobs} jobs) {timings.get('execute', 0):6.1f} s")
     print(f"  per notebook ({notebooks} with the probe's): "
           + ", ".join(f"{key} {value / notebooks:.2f} s" for key, value in per.items()))
