@@ -144,3 +144,8 @@ def test_warnings_of_the_student_code_do_not_reach_stderr(capfd):
     assert capfd.readouterr().err == ""
 
 
+
+
+@pytest.mark.parametrize("name", ["sgd_update", "minibatch_indices"])
+def test_something_that_is_not_a_function_is_named_as_such(name):
+    assert "это не функция, а int" in _fails(name, 42)

@@ -15,7 +15,8 @@ def respond(func, cases_text, wire, runner):
     cases = [wire.decode(c) for c in json.loads(cases_text)]
     if not callable(func):
         error = {"type": "NotCallable", "message": type(func).__name__}
-        runs = [[{"outputs": [], "calls": [], "error": error, "step": 0}] for _ in cases]
+        runs = [[{"outputs": [], "calls": [], "error": error, "step": 0}] * case.get("repeat", 1)
+                for case in cases]
     else:
         runs = [runner.run_case(func, case) for case in cases]
     return json.dumps([[wire.encode(run) for run in case_runs] for case_runs in runs])

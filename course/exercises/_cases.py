@@ -26,7 +26,3 @@ def grad_fn(rng, n):
     """A counting grad_fn(p) = A @ p + b of a random well-conditioned quadratic."""
     Q = rng.standard_normal((n, n))
     return {"__grad_fn__": {"A": Q @ Q.T + n * np.eye(n), "b": rng.standard_normal(n)}}
-
-
-def sigmoid(z):
-    return 1.0 / (1.0 + np.exp(-z))

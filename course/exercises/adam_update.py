@@ -32,8 +32,9 @@ def _cases():
     ]
 
 
-def _adam(w, g, m, v, t, lr, b1, b2, eps, *, correct=True, t_shift=0, eps_out=False,
-          return_hat=False):
+def adam_variant(w, g, m, v, t, lr, b1, b2, eps, *, correct=True, t_shift=0, eps_out=False,
+                 return_hat=False):
+    """An Adam step with one of the known faults switched on (AdamW's mistakes use it too)."""
     m2 = b1 * m + (1 - b1) * g
     v2 = b2 * v + (1 - b2) * g * g
     tt = t + t_shift
@@ -49,20 +50,21 @@ EXERCISE = Exercise(
     mistakes=(
         Mistake("no_bias_correction", "нет коррекции смещения: M̂ = M/(1 − β₁ᵗ) и "
                                       "V̂ = V/(1 − β₂ᵗ) не вычислены",
-                lambda *a: _adam(*a, correct=False)),
+                lambda *a: adam_variant(*a, correct=False)),
         Mistake("t_from_0", "t отсчитывается от 0 или увеличен лишний раз: в коррекции стоит "
                             "t + 1 вместо t",
-                lambda *a: _adam(*a, t_shift=1)),
+                lambda *a: adam_variant(*a, t_shift=1)),
         Mistake("t_minus_1", "в коррекции стоит t − 1 вместо t",
-                lambda *a: _adam(*a, t_shift=-1)),
+                lambda *a: adam_variant(*a, t_shift=-1)),
         Mistake("eps_outside", "ε стоит вне корня: η·M̂ / (√V̂ + ε), как в PyTorch и в Adam из "
                                "Keras; в этом курсе ε под корнем: η·M̂ / √(V̂ + ε)",
-                lambda *a: _adam(*a, eps_out=True)),
+                lambda *a: adam_variant(*a, eps_out=True)),
         Mistake("betas_swapped", "β₁ и β₂ перепутаны",
-                lambda w, g, m, v, t, lr, b1, b2, eps: _adam(w, g, m, v, t, lr, b2, b1, eps)),
+                lambda w, g, m, v, t, lr, b1, b2, eps: adam_variant(w, g, m, v, t, lr, b2, b1,
+                                                                    eps)),
         Mistake("corrected_moments_returned", "в состояние возвращены скорректированные "
                                               "моменты M̂ и V̂, а нужно вернуть M и V без "
                                               "коррекции: иначе на следующем шаге коррекция "
                                               "применится к ним повторно",
-                lambda *a: _adam(*a, return_hat=True)),
+                lambda *a: adam_variant(*a, return_hat=True)),
     ))

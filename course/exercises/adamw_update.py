@@ -5,6 +5,8 @@ import numpy as np
 from course import reference
 from course.exercises import Exercise, Mistake
 from course.exercises._cases import case, rng_for
+from course.exercises.adam_update import EXERCISE as ADAM
+from course.exercises.adam_update import adam_variant
 
 
 def _cases():
@@ -33,25 +35,17 @@ def _cases():
     ]
 
 
-def _adam(w, g, m, v, t, lr, b1, b2, eps, *, correct=True, eps_out=False):
-    m2 = b1 * m + (1 - b1) * g
-    v2 = b2 * v + (1 - b2) * g * g
-    mh = m2 / (1 - b1 ** t) if correct else m2
-    vh = v2 / (1 - b2 ** t) if correct else v2
-    step = mh / (np.sqrt(vh) + eps) if eps_out else mh / np.sqrt(vh + eps)
-    return w - lr * step, m2, v2
-
-
 def _decayed(decay, **adam):
-    """AdamW whose decay is ``decay(w_before, w_after_adam, lr, wd)``."""
+    """AdamW whose decay is ``decay(w_before, w_after_adam, lr, wd)``; ``adam``: the faults
+    of the Adam step (``adam_variant``)."""
     def wrong(w, g, m, v, t, lr, b1, b2, eps, wd):
-        stepped, m2, v2 = _adam(w, g, m, v, t, lr, b1, b2, eps, **adam)
+        stepped, m2, v2 = adam_variant(w, g, m, v, t, lr, b1, b2, eps, **adam)
         return decay(w, stepped, lr, wd), m2, v2
     return wrong
 
 
 def _l2(w, g, m, v, t, lr, b1, b2, eps, wd):
-    return _adam(w, g + wd * w, m, v, t, lr, b1, b2, eps)
+    return adam_variant(w, g + wd * w, m, v, t, lr, b1, b2, eps)
 
 
 EXERCISE = Exercise(
@@ -69,8 +63,8 @@ EXERCISE = Exercise(
                 _decayed(lambda w, new, lr, wd: new - lr * wd * new)),
         Mistake("decay_sign", "знак затухания перепутан: веса растут (w + η·λ·w)",
                 _decayed(lambda w, new, lr, wd: new + lr * wd * w)),
-        Mistake("no_bias_correction", "нет коррекции смещения: M̂ = M/(1 − β₁ᵗ) и "
-                                      "V̂ = V/(1 − β₂ᵗ) не вычислены",
+        Mistake("no_bias_correction", next(m.text for m in ADAM.mistakes
+                                           if m.key == "no_bias_correction"),
                 _decayed(lambda w, new, lr, wd: new - lr * wd * w, correct=False)),
         Mistake("eps_outside", "ε стоит вне корня: η·M̂ / (√V̂ + ε), как в AdamW из PyTorch и "
                                "Keras; в этом курсе ε под корнем: η·M̂ / √(V̂ + ε)",

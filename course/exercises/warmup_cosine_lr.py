@@ -84,7 +84,7 @@ EXERCISE = Exercise(
         Mistake("warmup_from_max", "на разогреве возвращается η_max: разогрев должен начинаться "
                                    "с малого шага и линейно расти, η = η_max·t/W",
                 _no_warmup),
-        Mistake("warmup_never_ends", "разогрев не кончается на шаге W: η = η_max·t/W растёт и "
+        Mistake("warmup_never_ends", "разогрев не заканчивается на шаге W: η = η_max·t/W растёт и "
                                      "после W, хотя с шага W + 1 должна начаться косинусная фаза",
                 _endless_warmup),
         Mistake("cosine_from_0", "косинусная фаза отсчитывается от 0, а не от конца разогрева: "
@@ -93,7 +93,7 @@ EXERCISE = Exercise(
         Mistake("cosine_over_T", "косинусная фаза считается как cos(π·t/T), без учёта "
                                  "разогрева; нужно cos(π·(t − W)/(T − W))",
                 _phase_over(lambda t, w: t, lambda w, total: total)),
-        Mistake("lr_min_ignored", "η_min не учтено: косинус опускается до нуля, а должен — "
+        Mistake("lr_min_ignored", "η_min не учитывается: косинус опускается до нуля, а должен — "
                                   "до η_min (η = η_min + ½(η_max − η_min)(1 + cos …)), и "
                                   "после T должно оставаться η_min",
                 _no_lr_min),

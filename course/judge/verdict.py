@@ -71,7 +71,8 @@ def _compare_runs(exercise, case, expected, got):
         return _error_text(got["error"]) + (f" (шаг {step + 1})" if several else "")
     tol = tolerance(case)
     if len(got["outputs"]) != len(expected["outputs"]):
-        return f"функция вызвана {len(got['outputs'])} раз вместо {len(expected['outputs'])}"
+        return (f"результаты пришли не для всех шагов: {len(got['outputs'])} из "
+                f"{len(expected['outputs'])}")
     for step, (e, g) in enumerate(zip(expected["outputs"], got["outputs"])):
         prefix = f"на шаге {step + 1}: " if several else ""
         problem = compare(e, g, exercise.outputs, tol)

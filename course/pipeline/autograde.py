@@ -112,50 +112,54 @@ def _from_source(nb, source):
     """``nb`` with what the student may not change taken from the lesson's ``source``: the
     text and marks of every test and read-only cell (hidden tests included), the marks and
     type of every answer cell; as nbgrader's OverwriteCells does from the gradebook (and
-    does again when it records the scores)."""
+    does again when it records the scores). Outputs are cleared."""
     origin = _marked(source["cells"])
     for cell in nb["cells"]:
         mine = origin.get(grade_id(cell))
-        if mine is None:
-            continue
-        marks = mine["metadata"]["nbgrader"]
-        cell["metadata"]["nbgrader"] = copy.deepcopy(marks)
-        cell["cell_type"] = mine["cell_type"]
-        if not marks.get("solution"):
-            cell["source"] = mine["source"] if isinstance(mine["source"], str) else "".join(
-                mine["source"])
+        if mine is not None:
+            cell["metadata"]["nbgrader"] = copy.deepcopy(mine["metadata"]["nbgrader"])
+            cell["cell_type"] = mine["cell_type"]
+            if not mine["metadata"]["nbgrader"].get("solution"):
+                cell["source"] = mine["source"]
         if cell["cell_type"] == "code":
-            cell.setdefault("outputs", [])
-            cell.setdefault("execution_count", None)
+            cell["outputs"], cell["execution_count"] = [], None
         else:
             cell.pop("outputs", None)
             cell.pop("execution_count", None)
     return nb
 
 
-def _prepare(course, readable, work):
+def _lesson_notebooks(course, lessons):
+    """{(where, lesson): notebook} of each lesson's source/ and release/ versions, read as
+    submissions are (``intake.read_notebook``)."""
+    found = {}
+    for lesson in lessons:
+        for where in ("source", "release"):
+            nb, reason = intake.read_notebook(course / where / lesson / f"{lesson}.ipynb")
+            if nb is None:
+                raise CannotGrade(f"Не читается {where}/{lesson}/{lesson}.ipynb ({reason}).")
+            found[where, lesson] = nb
+    return found
+
+
+def _prepare(course, readable, versions, work):
     """Step 1 for the {(student, lesson): notebook} ``readable``: the prepared notebooks in
     <work>/stage/<student>/<lesson> (beside the other files the student sent) and {pair: ids
     of restored cells}. Deleted cells come back (``_repaired``), the cells the student may
-    not change are taken from source/ (``_from_source``), outputs are cleared."""
+    not change are taken from source/ and outputs cleared (``_from_source``); ``versions``:
+    from ``_lesson_notebooks``."""
     stage = work / "stage"
-    lessons = sorted({lesson for _, lesson in readable})
-    read = {(where, lesson): json.loads((course / where / lesson / f"{lesson}.ipynb")
-                                        .read_text("utf-8"))
-            for lesson in lessons for where in ("release", "source")}
     restored = {}
     for (student, lesson), nb in readable.items():
         folder = stage / student / lesson
         if (course / "submitted" / student / lesson).is_dir():
             shutil.copytree(course / "submitted" / student / lesson, folder, symlinks=True)
         folder.mkdir(parents=True, exist_ok=True)
-        nb, restored[student, lesson] = _repaired(copy.deepcopy(nb), read["release", lesson])
-        nb = _from_source(nb, read["source", lesson])
-        for cell in nb["cells"]:
-            if cell["cell_type"] == "code":
-                cell["outputs"], cell["execution_count"] = [], None
+        nb, restored[student, lesson] = _repaired(copy.deepcopy(nb),
+                                                  versions["release", lesson])
+        nb = _from_source(nb, versions["source", lesson])
         (folder / f"{lesson}.ipynb").write_text(json.dumps(nb), "utf-8")
-    return stage, restored, {}
+    return stage, restored
 
 
 @dataclass(frozen=True)
@@ -200,7 +204,9 @@ def _notes(run, extra, nb, lesson, cell_timeout, restored):
             (run.hung, f"не остановилась за {cell_timeout} с и была остановлена вместе с ядром",
              f"не остановились за {cell_timeout} с и были остановлены вместе с ядром"),
             (run.interrupted, f"прервана по пределу времени {cell_timeout} с",
-             f"прерваны по пределу времени {cell_timeout} с")):
+             f"прерваны по пределу времени {cell_timeout} с"),
+            (run.memory, "превысила предел памяти или числа процессов, и ядро было остановлено",
+             "превышали предел памяти или числа процессов, и ядро останавливали")):
         numbers = ", ".join(str(i + 1) for i in cells)
         if len(cells) == 1:
             said.append(f"ячейка {numbers} {one}: она засчитана как ошибочная, "
@@ -208,9 +214,6 @@ def _notes(run, extra, nb, lesson, cell_timeout, restored):
         elif cells:
             said.append(f"ячейки {numbers} {many}: они засчитаны как ошибочные, "
                          "остальные ячейки оценены")
-    if run.memory:
-        said.append("ячейки " + ", ".join(str(i + 1) for i in run.memory) + " превысили предел "
-                    "памяти или числа процессов: ядро остановлено, они засчитаны как ошибочные")
     if run.over_budget:
         said.append("время на весь ноутбук истекло: ячейки " + ", ".join(
             str(i + 1) for i in run.over_budget[:10]) + (", …" if len(run.over_budget) > 10
@@ -243,11 +246,10 @@ def autograde(course, lessons, students=None, settings=Settings(), progress=None
     version (nothing solved) are graded the same way: unless the first passes every judged
     check and the second none, grading stops with ``CannotGrade``.
 
-    ``timings``, if a dict, receives the seconds spent: ``prepare`` and ``record`` (nbgrader's
-    passes), ``execute`` (step 2, wall clock) and ``per_notebook`` (the sums over notebooks
-    of ``execute.Run.seconds``)."""
+    ``timings``, if a dict, receives the seconds spent: ``prepare`` (step 1), ``execute``
+    (step 2, wall clock), ``record`` (nbgrader's pass) and ``per_notebook`` (the sums over
+    notebooks of ``execute.Run.seconds``)."""
     timings = {} if timings is None else timings
-    clock = time.perf_counter
     course = Path(course).resolve()
     if not sandbox.available():
         raise CannotGrade(
@@ -279,18 +281,20 @@ def autograde(course, lessons, students=None, settings=Settings(), progress=None
     with tempfile.TemporaryDirectory(prefix="course-grading-") as work:
         work = Path(work)
         if readable:
-            probes = _probes(course, lessons)
-            failed, runs = _execute_all(course, {**readable, **probes}, outcomes, work,
-                                        settings, progress, timings)
+            versions = _lesson_notebooks(course, lessons)
+            probes = {(name, lesson): versions[where, lesson] for lesson in lessons
+                      for name, where in ((PROBE_RIGHT, "source"), (PROBE_WRONG, "release"))}
+            failed, runs = _execute_all(course, {**readable, **probes}, versions, outcomes,
+                                        work, settings, progress, timings)
             timings["per_notebook"] = {key: sum(run.seconds[key] for run in runs.values())
                                        for key in execute.Run().seconds}
             _check_probes(lessons, runs, failed)
             unreadable += [pair for pair in failed if pair in readable]
             executed = [pair for pair in readable if pair not in unreadable]
-            began = clock()
+            began = time.perf_counter()
             log = autograde_in_process(
                 course, [f"--CourseDirectory.submitted_directory={work / 'executed'}"])
-            timings["record"] = clock() - began
+            timings["record"] = time.perf_counter() - began
             for pair, reason in _failures(log, executed, course / "autograded").items():
                 outcomes[pair].notes.append(f"nbgrader не смог записать баллы ({reason}): "
                                             "работа оценена в 0 баллов")
@@ -301,25 +305,6 @@ def autograde(course, lessons, students=None, settings=Settings(), progress=None
         pair: [] if pair in unreadable or pair not in runs else
         [verdict.to_dict() for verdict in runs[pair].verdicts.values()] for pair in pairs})
     return [outcomes[pair] for pair in pairs]
-
-
-def experiments(course, lesson):
-    """The grade_ids of the lesson's experiment cells, read from the course's student
-    version (never from a submission)."""
-    nb, _ = intake.read_notebook(course / "release" / lesson / f"{lesson}.ipynb")
-    return frozenset(grade_id(c) for c in (nb or {"cells": []})["cells"] if is_experiment(c))
-
-
-def _probes(course, lessons):
-    """The pre-flight probe's submissions: {(probe name, lesson): notebook}."""
-    found = {}
-    for lesson in lessons:
-        for name, where in ((PROBE_RIGHT, "source"), (PROBE_WRONG, "release")):
-            nb, reason = intake.read_notebook(course / where / lesson / f"{lesson}.ipynb")
-            if nb is None:
-                raise CannotGrade(f"Не читается {where}/{lesson}/{lesson}.ipynb ({reason}).")
-            found[name, lesson] = nb
-    return found
 
 
 def _check_probes(lessons, runs, failed):
@@ -344,29 +329,19 @@ def _check_probes(lessons, runs, failed):
                 "песочнице не импортируется то, что нужно проверкам). Ничего не записано.")
 
 
-def _execute_all(course, readable, outcomes, work, settings, progress, timings):
+def _execute_all(course, readable, versions, outcomes, work, settings, progress, timings):
     """Steps 1 and 2: the executed notebooks in <work>/executed/<student>/<lesson> (the
     probes' in <work>/probes); {pair: Russian reason} of those that failed and {pair: Run}."""
     began = time.perf_counter()
-    prepared, restored, failed = _prepare(course, readable, work)
+    prepared, restored = _prepare(course, readable, versions, work)
     timings["prepare"] = time.perf_counter() - began
     began = time.perf_counter()
-    for pair, reason in failed.items():
-        if pair not in outcomes:
-            continue
-        other = intake.lesson_of(readable[pair])
-        if other and other != pair[1]:
-            outcomes[pair].notes.append(f"сдан ноутбук урока {other}, а не {pair[1]}")
-        outcomes[pair].notes.append(f"nbgrader не смог обработать ноутбук ({reason}): работа "
-                                    "оценена в 0 баллов")
-        if progress:
-            progress(outcomes[pair])
     fonts = sorted(Path(matplotlib.get_cachedir()).glob("fontlist-*.json"))
-    skips = {lesson: experiments(course, lesson) for lesson in {pair[1] for pair in readable}}
-    tasks = {}
+    # the experiment cells, as the course's student version marks them (never a submission)
+    skips = {lesson: frozenset(grade_id(c) for c in versions["release", lesson]["cells"]
+                               if is_experiment(c)) for _, lesson in versions}
+    tasks, failed = {}, {}
     for student, lesson in readable:
-        if (student, lesson) in failed:
-            continue
         probe = student in (PROBE_RIGHT, PROBE_WRONG)
         executed = work / ("probes" if probe else "executed") / student / lesson
         executed.mkdir(parents=True)

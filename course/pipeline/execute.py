@@ -47,7 +47,7 @@ from course.pipeline.sandbox import SandboxedKernelManager
 MAX_RESTARTS = 10
 START_ATTEMPTS = 3  # a kernel that dies before its first cell is started again this often
 GRACE = 10  # seconds a kernel gets to answer an interrupt before it is killed
-MAX_CELL_OUTPUT = 20 * 2 ** 20  # bytes of output kept per cell; the rest is dropped
+MAX_CELL_OUTPUT = 20 * 2 ** 20  # characters of output messages kept per cell; the rest dropped
 ANSWER_MIME = "application/x.course-answer"
 _CLIENT = [(module.__name__.rsplit(".", 1)[1], Path(module.__file__).read_text("utf-8"))
            for module in (wire, runner, answer)]
@@ -122,7 +122,8 @@ def _failed_output(index, why):
     return _error(f"ячейка {index + 1} {why}; при оценивании она считается ошибочной")
 
 
-_WHY = {"killed": "аварийно завершила ядро Python, и ядро запущено заново",
+KILLED = "аварийно завершила ядро Python"
+_WHY = {"killed": f"{KILLED}, и ядро запущено заново",
         "hung": "не завершилась за отведённое время и не остановилась по прерыванию",
         "memory": "превысила предел памяти или числа процессов песочницы"}
 
@@ -166,8 +167,9 @@ def _sandbox_tree(root):
 
 
 class _Watchdog:
-    """Kills the kernel's sandbox when a cell runs ``seconds`` too long or when its
-    processes together hold more than ``memory`` bytes or number more than ``processes``."""
+    """Kills the kernel's sandbox when the running cell passes its ``deadline`` (set per
+    cell, None between cells) or when the sandbox's processes together hold more than
+    ``memory`` bytes or number more than ``processes``."""
 
     def __init__(self, client, memory, processes):
         self.client, self.memory, self.processes = client, memory, processes
@@ -221,11 +223,13 @@ def _fresh_folder(private, notebook, kit):
 
 
 NOT_RERUN = ("[Опыт урока: при оценивании эта ячейка не выполнялась, от неё не зависят баллы. "
-             "Ниже — вывод из сданной работы.]\n")
+             "{}]\n")
 
 
 def _shown(outputs):
-    note = nbformat.v4.new_output("stream", name="stdout", text=NOT_RERUN)
+    """An experiment cell's outputs in feedback: the note, then the student's own."""
+    said = "Ниже — вывод из сданной работы." if outputs else "В сданной работе вывода у неё нет."
+    note = nbformat.v4.new_output("stream", name="stdout", text=NOT_RERUN.format(said))
     return [note, *(nbformat.from_dict(out) for out in outputs)]
 
 
@@ -293,7 +297,7 @@ def execute(nb, out_path, kit, work, cell_timeout, notebook_timeout, memory_gb=4
                 raise
             getattr(run, (dog.reason if dog and dog.reason else "killed")).append(index)
             if len(run.killed) + len(run.hung) + len(run.memory) > MAX_RESTARTS:
-                current.cells[index].outputs = [_failed_output(index, _WHY["killed"])]
+                current.cells[index].outputs = [_failed_output(index, KILLED)]
                 _give_up(current, index + 1, run.abandoned,
                          "не выполнена: ядро Python аварийно завершалось больше "
                          f"{MAX_RESTARTS} раз")
@@ -312,11 +316,12 @@ def execute(nb, out_path, kit, work, cell_timeout, notebook_timeout, memory_gb=4
 
 
 def _give_up(nb, start, bucket, why):
+    """Fail the code cells from ``start`` on without running them; their indices go to
+    ``bucket``."""
     for index in range(start, len(nb.cells)):
         if nb.cells[index].cell_type == "code":
             bucket.append(index)
-            nb.cells[index].outputs = [_error(f"ячейка {index + 1} {why}; при оценивании она "
-                                              "считается ошибочной")]
+            nb.cells[index].outputs = [_failed_output(index, why)]
 
 
 def _run_cell(client, dog, nb, index, exercise, run, cell_timeout):

@@ -101,7 +101,7 @@ class _Visitor(ast.NodeVisitor):
         if _dotted(node) == "sys.modules":
             self._add("обращается к sys.modules")
         if node.attr in KERNEL_HOOKS:
-            self._add(f"трогает механизм ядра IPython ({node.attr})")
+            self._add(f"обращается к механизму ядра IPython ({node.attr})")
         self.generic_visit(node)
 
     def visit_Call(self, node):
@@ -121,7 +121,7 @@ class _Visitor(ast.NodeVisitor):
 
     def visit_Name(self, node):
         if node.id in KERNEL_HOOKS:
-            self._add(f"трогает механизм ядра IPython ({node.id})")
+            self._add(f"обращается к механизму ядра IPython ({node.id})")
 
     def visit_Constant(self, node):
         if isinstance(node.value, str) and "gradebook" in node.value:
