@@ -21,7 +21,11 @@ import nbformat
 import pytest
 from nbformat.sign import NotebookNotary
 
-from conftest import copy_course, fill_solutions, nbgrader_meta, read_nb, run_nbgrader, tree_hash
+from course.assign.assignment import copy_course
+from course.assign.solved import fill_solutions
+from course.nbgrader_apps import run_nbgrader
+from course.nbmeta import marks
+from helpers import read_nb, tree_hash
 from course.lessons import ROOT
 from jupyter_ui import (ARTIFACTS, ASSIGNMENT_LIST, FORMGRADER, README_LABELS, RUN_ALL, SUBMIT,
                         VALIDATE, chromium, expect, free_port, menu_items, new_page, open_notebook,
@@ -107,7 +111,7 @@ def student_lab(course):
     notary.sign(filled)
     nbformat.write(filled, str(mine / "solved.ipynb"))
     for cell in filled.cells:
-        if nbgrader_meta(cell).get("grade_id") == "sgd_update":
+        if marks(cell).get("grade_id") == "sgd_update":
             cell.source = "def sgd_update(w, grad, lr):\n    return w + lr * grad"
     notary.sign(filled)
     nbformat.write(filled, str(mine / "wrong.ipynb"))
