@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 
-from course.pipeline import notes
+from course.pipeline import ids, notes
 from course.lessons import LESSONS, exercises
 from course.nbmeta import grade_id, marks
 from course.russian import plural
@@ -50,8 +50,8 @@ class Intake:
 
 
 def _student_id(text):
-    """A folder-safe student id: spaces and odd characters become '_'."""
-    return re.sub(r"[^\w.-]+", "_", text.strip(), flags=re.U).strip("_") or "без_имени"
+    """A folder-safe student id (``ids.from_name``): never ``..``, never a formula."""
+    return ids.from_name(text)
 
 
 def lesson_of(nb):

@@ -18,7 +18,7 @@ from pathlib import Path
 import matplotlib
 from nbgrader.api import Gradebook, MissingEntry
 
-from course.pipeline import notes
+from course.pipeline import ids, notes
 from course.lessons import LESSONS, exercises
 from course.russian import plural
 from course.pipeline.scan import scan_folder
@@ -129,7 +129,8 @@ def write(course, out_dir):
         with open(out / name, "w", newline="", encoding="utf-8") as f:
             writer = csv.writer(f)
             writer.writerow(header)
-            writer.writerows(rows)
+            # ids, file names and notes come from submissions: never a formula
+            writer.writerows([[ids.csv_cell(value) for value in row] for row in rows])
     _plot(data, out / "report.png")
     sections = []
     for name, (title, header, rows) in found.items():
