@@ -14,7 +14,7 @@ def _curve(label, lr_max, lr_min, warmup, total, last):
     return case(label, 1, lr_max, lr_min, warmup, total, steps=last, t_arg=0)
 
 
-def _cases():
+def _cases(seed=None):
     return [
         case("t = 1 с разогревом: η = η_max·1/W", 1, 0.1, 0.001, 10, 100),
         case("t = W: конец разогрева, η = η_max", 10, 0.1, 0.001, 10, 100),

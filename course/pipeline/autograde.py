@@ -171,13 +171,14 @@ class Settings:
     cell_timeout: int = 60
     notebook_timeout: int = 900
     processes: int = 64
+    disk_mb: int = sandbox.Limits.disk_mb
 
 
-def _run(prepared, executed, kit, settings, fonts, skip=frozenset(), shown=None):
+def _run(prepared, executed, kit, settings, fonts, skip=frozenset(), shown=None, seed=None):
     """Step 2 for one notebook (in a worker): run it in the sandbox (``execute``) with the
     files of ``kit`` (the lesson's helpers) beside it; ``fonts``: matplotlib's font cache
     files to start from. An ``execute.Run`` and the names of the other files the submission
-    brought, which were left out. ``skip`` and ``shown``: see ``execute.execute``."""
+    brought, which were left out. ``skip``, ``shown`` and ``seed``: see ``execute.execute``."""
     extra = sorted(str(p.relative_to(prepared.parent)) for p in prepared.parent.rglob("*")
                    if p.is_file() and p != prepared and p.name not in NBGRADER_FILES
                    and not (kit / p.relative_to(prepared.parent)).is_file())
@@ -186,7 +187,7 @@ def _run(prepared, executed, kit, settings, fonts, skip=frozenset(), shown=None)
         run = execute.execute(nb, executed, kit, Path(work), settings.cell_timeout,
                               settings.notebook_timeout, memory_gb=settings.memory_gb,
                               processes=settings.processes, fonts=fonts, skip=skip,
-                              shown=shown)
+                              shown=shown, disk_mb=settings.disk_mb, seed=seed)
     return run, extra
 
 
@@ -206,7 +207,10 @@ def _notes(run, extra, nb, lesson, cell_timeout, restored):
             (run.interrupted, f"прервана по пределу времени {cell_timeout} с",
              f"прерваны по пределу времени {cell_timeout} с"),
             (run.memory, "превысила предел памяти или числа процессов, и ядро было остановлено",
-             "превышали предел памяти или числа процессов, и ядро останавливали")):
+             "превышали предел памяти или числа процессов, и ядро останавливали"),
+            (run.disk, "записала в папку работы больше, чем позволяет песочница, и ядро было "
+             "остановлено", "записывали в папку работы больше, чем позволяет песочница, и ядро "
+             "останавливали")):
         numbers = ", ".join(str(i + 1) for i in cells)
         if len(cells) == 1:
             said.append(f"ячейка {numbers} {one}: она засчитана как ошибочная, "
@@ -284,7 +288,8 @@ def autograde(course, lessons, students=None, settings=Settings(), progress=None
             versions = _lesson_notebooks(course, lessons)
             probes = {(name, lesson): versions[where, lesson] for lesson in lessons
                       for name, where in ((PROBE_RIGHT, "source"), (PROBE_WRONG, "release"))}
-            failed, runs = _execute_all(course, {**readable, **probes}, versions, outcomes,
+            # the probes first: what a submission does later cannot make them fail
+            failed, runs = _execute_all(course, {**probes, **readable}, versions, outcomes,
                                         work, settings, progress, timings)
             timings["per_notebook"] = {key: sum(run.seconds[key] for run in runs.values())
                                        for key in execute.Run().seconds}
@@ -353,7 +358,8 @@ def _execute_all(course, readable, versions, outcomes, work, settings, progress,
                  if grade_id(c) in skips[lesson] and c["cell_type"] == "code"}
         tasks[student, lesson] = (prepared / student / lesson / f"{lesson}.ipynb",
                                   executed / f"{lesson}.ipynb", course / "release" / lesson,
-                                  settings, fonts, skips[lesson], shown)
+                                  settings, fonts, skips[lesson], shown,
+                                  _seed(course, student, lesson))
     runs = {}
 
     def finish(pair, result, error):
@@ -379,6 +385,20 @@ def _execute_all(course, readable, versions, outcomes, work, settings, progress,
             finish(again, None, RuntimeError("процесс оценивания аварийно завершился"))
     timings["execute"] = time.perf_counter() - began
     return failed, runs
+
+
+def _seed(course, student, lesson):
+    """The seed of the hidden cases of a submission (``course.judge.seeds``), from the file
+    as submitted (a probe: its lesson's source or release notebook)."""
+    from course.judge import course_secret, submission_seed
+
+    where = {PROBE_RIGHT: "source", PROBE_WRONG: "release"}.get(student)
+    path = (course / where / lesson if where else course / "submitted" / student / lesson)
+    try:
+        notebook = (path / f"{lesson}.ipynb").read_bytes()
+    except OSError:
+        notebook = b""
+    return submission_seed(course_secret(course), student, lesson, notebook)
 
 
 def _pool(tasks, pairs, jobs, finish):

@@ -23,6 +23,7 @@ Used by ``course.pipeline.autograde`` in its worker processes, in place of nbgra
 """
 
 import copy
+import hmac
 import json
 import os
 import shutil
@@ -42,7 +43,8 @@ from course import judge
 from course.client import answer, runner, wire
 from course.exercises import BY_CELL
 from course.nbmeta import is_autograded, grade_id, points
-from course.pipeline.sandbox import SandboxedKernelManager
+from course.pipeline import inert
+from course.pipeline.sandbox import Limits, SandboxedKernelManager
 
 MAX_RESTARTS = 10
 START_ATTEMPTS = 3  # a kernel that dies before its first cell is started again this often
@@ -83,15 +85,18 @@ class Run:
     abandoned: list = field(default_factory=list)    # not run: the kernel died too often
     over_budget: list = field(default_factory=list)  # not run: the notebook's time was up
     memory: list = field(default_factory=list)       # the sandbox exceeded its memory or processes
+    disk: list = field(default_factory=list)         # the private folder exceeded its size
     verdicts: dict = field(default_factory=dict)
+    seed: int = None  # the seed the hidden cases were drawn with (``course.judge.seeds``)
     # seconds spent: starting kernels, in the kernel half of the checks, judging, other cells
     seconds: dict = field(default_factory=lambda: dict.fromkeys(
         ("kernel_start", "checks_in_kernel", "judge", "cells"), 0.0))
 
 
-def probe_source(name):
-    """The code the kernel runs in place of exercise ``name``'s hidden-check cell."""
-    return (_PROBE + f"_course_probe({_CLIENT!r}, {name!r}, {judge.cases_text(name)!r}, "
+def probe_source(name, seed=None):
+    """The code the kernel runs in place of exercise ``name``'s hidden-check cell, with the
+    cases drawn with ``seed``."""
+    return (_PROBE + f"_course_probe({_CLIENT!r}, {name!r}, {judge.cases_text(name, seed)!r}, "
             f"{ANSWER_MIME!r}, globals())\ndel _course_probe\n")
 
 
@@ -125,27 +130,86 @@ def _failed_output(index, why):
 KILLED = "аварийно завершила ядро Python"
 _WHY = {"killed": f"{KILLED}, и ядро запущено заново",
         "hung": "не завершилась за отведённое время и не остановилась по прерыванию",
-        "memory": "превысила предел памяти или числа процессов песочницы"}
+        "memory": "превысила предел памяти или числа процессов песочницы",
+        "disk": "записала в папку работы больше файлов, чем позволяет песочница"}
+
+
+MAX_NOTEBOOK_OUTPUT = 64 * 2 ** 20  # characters kept over all cells (judges' answers apart)
+MAX_MESSAGE = MAX_CELL_OUTPUT  # bytes of one message's content; a larger one is not decoded
+TOO_LARGE = "\n[вывод ячейки слишком велик и обрезан]\n"
+_DISPLAYS = ("display_data", "execute_result", "update_display_data")
+
+
+def _bounded(session):
+    """Make ``session`` (the kernel client's) decode no message whose frames pass
+    ``MAX_MESSAGE`` bytes: its signature is checked and its headers read, and it becomes a
+    short stdout note of the same cell, so a kernel cannot make the grader parse hundreds
+    of megabytes (only receive them)."""
+    real = session.deserialize
+
+    def deserialize(msg_list, content=True, copy=True):
+        if sum(memoryview(frame).nbytes for frame in msg_list[1:]) <= MAX_MESSAGE:
+            return real(msg_list, content=content, copy=copy)
+        frames = [bytes(frame) for frame in msg_list[:4]]
+        if session.auth is not None and not hmac.compare_digest(
+                frames[0], session.sign(frames[1:4] + [memoryview(msg_list[4])])):
+            raise ValueError("Invalid Signature")
+        header = session.unpack(frames[1])
+        return {"header": {**header, "msg_type": "stream"}, "msg_id": header.get("msg_id"),
+                "msg_type": "stream", "parent_header": session.unpack(frames[2]),
+                "metadata": {}, "content": {"name": "stdout", "text": TOO_LARGE},
+                "buffers": []}
+
+    session.deserialize = deserialize
 
 
 class _Client(NotebookClient):
-    """nbclient with a cap on the output kept per cell."""
+    """nbclient that keeps only what may be stored and shown of the kernel's messages.
 
-    def output(self, outs, msg, display_id, cell_index):
-        size = len(json.dumps(msg.get("content", {}), default=str))
-        self._spent = getattr(self, "_spent", {})
-        self._spent[cell_index] = self._spent.get(cell_index, 0) + size
-        if self._spent[cell_index] > MAX_CELL_OUTPUT:
-            if self._spent[cell_index] - size <= MAX_CELL_OUTPUT:
-                outs.append(nbformat.v4.new_output(
-                    "stream", name="stdout", text="\n[вывод ячейки слишком велик и обрезан]\n"))
+    Every message a cell causes (displays and their updates, clears, streams, errors) counts
+    towards its cell's ``MAX_CELL_OUTPUT`` and the notebook's ``MAX_NOTEBOOK_OUTPUT``; past
+    either, the cell's further messages are dropped (the judge's answer counts only towards
+    its cell). Displays keep only the types ``inert.safe_data`` allows, and the judge's
+    answer in a judged cell; widget messages are dropped, so no widget state is stored."""
+
+    store_widget_state = False
+    judged_cells = frozenset()  # indices of the cells whose answer the judge reads
+
+    async def async_start_new_kernel_client(self):
+        _bounded(self.km.session)
+        return await super().async_start_new_kernel_client()
+
+    def process_message(self, msg, cell, cell_index):
+        kind = msg["msg_type"]
+        if kind in ("status", "execute_input"):
+            return super().process_message(msg, cell, cell_index)
+        if kind.startswith("comm"):
             return None
-        return super().output(outs, msg, display_id, cell_index)
+        content = msg.get("content", {})
+        data = content.get("data") if kind in _DISPLAYS else None
+        answer = (isinstance(data, dict) and ANSWER_MIME in data
+                  and cell_index in self.judged_cells)
+        if isinstance(data, dict):
+            content["data"] = {**inert.safe_data(data),
+                               **({ANSWER_MIME: data[ANSWER_MIME]} if answer else {})}
+        size = len(json.dumps(content, default=str))
+        self._spent = getattr(self, "_spent", {})
+        before, total = self._spent.get(cell_index, 0), sum(self._spent.values())
+        self._spent[cell_index] = before + size
+        if before + size > MAX_CELL_OUTPUT or (total + size > MAX_NOTEBOOK_OUTPUT
+                                               and not answer):
+            if not getattr(self, "_cut", set()) & {cell_index}:
+                self._cut = getattr(self, "_cut", set()) | {cell_index}
+                cell.outputs.append(nbformat.v4.new_output("stream", name="stdout",
+                                                           text=TOO_LARGE))
+            return None
+        return super().process_message(msg, cell, cell_index)
 
 
 def _sandbox_tree(root):
-    """(number of processes, resident bytes) of ``root`` and its descendants."""
-    children, rss = {}, {}
+    """(number of threads, resident bytes) of ``root`` and its descendants: every thread
+    counts, not only every process."""
+    children, rss, threads = {}, {}, {}
     for entry in os.scandir("/proc"):
         if not entry.name.isdigit():
             continue
@@ -154,25 +218,51 @@ def _sandbox_tree(root):
                 fields = f.read().rsplit(b")", 1)[1].split()
             pid = int(entry.name)
             children.setdefault(int(fields[1]), []).append(pid)
+            threads[pid] = int(fields[17])
             rss[pid] = int(fields[21]) * os.sysconf("SC_PAGE_SIZE")
         except (OSError, IndexError, ValueError):
             continue
     todo, count, total = [root], 0, 0
     while todo:
         pid = todo.pop()
-        count += 1
+        count += threads.get(pid, 1)
         total += rss.get(pid, 0)
         todo += children.get(pid, [])
     return count, total
 
 
+MAX_FILES = 20_000  # files and folders in a private folder; more is not a lesson's work
+
+
+def _folder_size(folder):
+    """(bytes on disk, entries) under ``folder``, not following links; stops counting past
+    ``MAX_FILES`` entries."""
+    total, entries, todo = 0, 0, [str(folder)]
+    while todo and entries <= MAX_FILES:
+        try:
+            with os.scandir(todo.pop()) as listing:
+                for entry in listing:
+                    entries += 1
+                    try:
+                        total += entry.stat(follow_symlinks=False).st_blocks * 512
+                        if entry.is_dir(follow_symlinks=False):
+                            todo.append(entry.path)
+                    except OSError:
+                        continue
+        except OSError:
+            continue
+    return total, entries
+
+
 class _Watchdog:
     """Kills the kernel's sandbox when the running cell passes its ``deadline`` (set per
-    cell, None between cells) or when the sandbox's processes together hold more than
-    ``memory`` bytes or number more than ``processes``."""
+    cell, None between cells), when the sandbox's processes together hold more than
+    ``memory`` bytes or run more than ``processes`` threads, or when its private
+    ``folder`` holds more than ``disk`` bytes or ``MAX_FILES`` entries."""
 
-    def __init__(self, client, memory, processes):
+    def __init__(self, client, memory, processes, folder=None, disk=None):
         self.client, self.memory, self.processes = client, memory, processes
+        self.folder, self.disk = folder, disk
         self.deadline, self.reason, self._stop = None, None, threading.Event()
         self._thread = threading.Thread(target=self._watch, daemon=True)
         self._thread.start()
@@ -184,7 +274,9 @@ class _Watchdog:
             return None
 
     def _watch(self):
+        tick = 0
         while not self._stop.wait(0.2):
+            tick += 1
             pid = self._pid()
             if pid is None:
                 continue
@@ -194,6 +286,10 @@ class _Watchdog:
             count, rss = _sandbox_tree(pid)
             if rss > self.memory or count > self.processes:
                 self._kill(pid, "memory")
+            elif self.folder is not None and tick % 2 == 0:
+                size, entries = _folder_size(self.folder)
+                if size > self.disk or entries > MAX_FILES:
+                    self._kill(pid, "disk")
 
     def _kill(self, pid, reason):
         self.reason = reason
@@ -234,15 +330,17 @@ def _shown(outputs):
 
 
 def execute(nb, out_path, kit, work, cell_timeout, notebook_timeout, memory_gb=4.0,
-            processes=64, fonts=(), skip=frozenset(), shown=None):
+            processes=64, fonts=(), skip=frozenset(), shown=None, disk_mb=Limits.disk_mb,
+            seed=None):
     """Run the prepared notebook ``nb`` (a NotebookNode, never re-read from the sandbox)
     and write it, executed and judged, to ``out_path``; a ``Run``.
 
     ``kit``: the lesson's helper files (read-only in the sandbox); ``work``: a private
     temporary folder of the grader; ``fonts``: matplotlib font-cache files to start from;
     ``skip``: grade_ids of the cells not to run; ``shown``: {grade_id: outputs} the student's
-    notebook had in them."""
-    run, failed_starts, started = Run(), 0, time.monotonic()
+    notebook had in them; ``seed``: the submission's, for its hidden cases (None: the
+    course's fixed cases)."""
+    run, failed_starts, started = Run(seed=seed), 0, time.monotonic()
     connection = Path(work) / "c"
     judged = {i: BY_CELL[grade_id(c)] for i, c in enumerate(nb.cells)
               if c.cell_type == "code" and grade_id(c) in BY_CELL}
@@ -256,11 +354,13 @@ def execute(nb, out_path, kit, work, cell_timeout, notebook_timeout, memory_gb=4
                          allow_errors=True, kernel_name="python3", shutdown_kernel="immediate",
                          resources={"metadata": {"path": str(folder)}})
         client.kernel_manager_class = SandboxedKernelManager
+        client.judged_cells = frozenset(judged)
         client.config = Config({"SandboxedKernelManager": {
             "private": str(folder.parent), "read_only": [str(folder / p.name)
                                                          for p in kit.iterdir() if p.is_dir()],
             "sandbox_files": [[f"/tmp/matplotlib/{Path(f).name}", str(f)] for f in fonts],
-            "memory_gb": memory_gb, "processes": processes, "transport": "ipc",
+            "memory_gb": memory_gb, "processes": processes, "disk_mb": disk_mb,
+            "transport": "ipc",
             "connection_file": str(connection / "kernel.json")}})
         run.interrupted.clear()
         run.verdicts.clear()  # a restart runs every check again, from the top
@@ -269,7 +369,9 @@ def execute(nb, out_path, kit, work, cell_timeout, notebook_timeout, memory_gb=4
             began = time.monotonic()
             with client.setup_kernel(stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL):
                 run.seconds["kernel_start"] += time.monotonic() - began
-                dog = _Watchdog(client, memory_gb * 2 ** 30, processes)
+                # the private and the connection folder: all the sandbox may write to disk
+                dog = _Watchdog(client, memory_gb * 2 ** 30, processes, Path(work),
+                                disk_mb * 2 ** 20)
                 for index, cell in enumerate(current.cells):
                     if cell.cell_type != "code":
                         continue
@@ -285,7 +387,8 @@ def execute(nb, out_path, kit, work, cell_timeout, notebook_timeout, memory_gb=4
                                  f"не выполнена: время на весь ноутбук ({notebook_timeout} с) "
                                  "истекло")
                         break
-                    _run_cell(client, dog, current, index, judged.get(index), run, cell_timeout)
+                    _run_cell(client, dog, current, index, judged.get(index), run, cell_timeout,
+                              seed)
             break
         except (DeadKernelError, RuntimeError) as error:
             if index is None:  # it never reached the first cell (nbclient: RuntimeError)
@@ -296,7 +399,7 @@ def execute(nb, out_path, kit, work, cell_timeout, notebook_timeout, memory_gb=4
             if not isinstance(error, DeadKernelError):
                 raise
             getattr(run, (dog.reason if dog and dog.reason else "killed")).append(index)
-            if len(run.killed) + len(run.hung) + len(run.memory) > MAX_RESTARTS:
+            if len(run.killed) + len(run.hung) + len(run.memory) + len(run.disk) > MAX_RESTARTS:
                 current.cells[index].outputs = [_failed_output(index, KILLED)]
                 _give_up(current, index + 1, run.abandoned,
                          "не выполнена: ядро Python аварийно завершалось больше "
@@ -324,11 +427,11 @@ def _give_up(nb, start, bucket, why):
             nb.cells[index].outputs = [_failed_output(index, why)]
 
 
-def _run_cell(client, dog, nb, index, exercise, run, cell_timeout):
-    """Run one cell (a judged cell: its probe, then the judge)."""
+def _run_cell(client, dog, nb, index, exercise, run, cell_timeout, seed=None):
+    """Run one cell (a judged cell: its probe with the cases of ``seed``, then the judge)."""
     cell = nb.cells[index]
     if exercise:
-        cell.source = probe_source(exercise.name)
+        cell.source = probe_source(exercise.name, seed)
     dog.deadline = time.monotonic() + cell_timeout + GRACE
     start = time.monotonic()
     try:
@@ -342,5 +445,6 @@ def _run_cell(client, dog, nb, index, exercise, run, cell_timeout):
     if exercise:
         cell = nb.cells[index]
         start = time.monotonic()
-        run.verdicts[exercise.cell] = judge.judge(exercise.name, answer_text(cell.outputs))
+        run.verdicts[exercise.cell] = judge.judge(exercise.name, answer_text(cell.outputs),
+                                                  seed)
         run.seconds["judge"] += time.monotonic() - start

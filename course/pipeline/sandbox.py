@@ -45,11 +45,14 @@ KERNEL_ENV = {  # kernels of parallel jobs share the cores: one BLAS thread each
 class Limits:
     """What one sandbox may use: ``memory_gb`` in all (each process at most that much
     address space, and the grader kills the sandbox when its processes together hold more),
-    ``processes`` (threads count too), ``file_mb`` per file written."""
+    ``processes`` (threads count too), ``file_mb`` per file written, ``disk_mb`` in its
+    ``/tmp`` (a tmpfs of that size) and, again, in its private folder (the grader measures
+    it and kills the sandbox when it holds more)."""
 
     memory_gb: float = 4.0
     processes: int = 64
     file_mb: int = 512
+    disk_mb: int = 1024
 
 
 CGROUP_ROOT = Path("/sys/fs/cgroup")
@@ -127,7 +130,8 @@ def command(private, connection, read_only=(), files=(), limits=Limits(), cgroup
     args = ["bwrap", "--unshare-all", "--uid", str(SANDBOX_UID), "--gid", str(SANDBOX_UID),
             "--cap-drop", "ALL", "--die-with-parent", "--new-session", "--hostname", "sandbox",
             *_system_binds()]
-    args += ["--proc", "/proc", "--dev", "/dev", "--tmpfs", "/tmp",
+    size = ["--size", str(limits.disk_mb * mb)] if _tmpfs_size_supported() else []
+    args += ["--proc", "/proc", "--dev", "/dev", *size, "--tmpfs", "/tmp",
              "--dir", "/tmp/home", "--dir", "/tmp/ipython", "--dir", "/tmp/matplotlib"]
     # after the empty /tmp, or a Python under /tmp (a course cloned there) would be hidden
     for path in python_paths():
@@ -144,6 +148,16 @@ def command(private, connection, read_only=(), files=(), limits=Limits(), cgroup
     if cgroup is not None:
         prefix = ["sh", "-c", 'echo $$ > "$0/cgroup.procs" && exec "$@"', str(cgroup), *prefix]
     return prefix + args + ["--"]
+
+
+@functools.lru_cache(maxsize=1)
+def _tmpfs_size_supported():
+    """Whether this bubblewrap can size a tmpfs (``--size``, bubblewrap 0.7 and later)."""
+    try:
+        done = subprocess.run(["bwrap", "--help"], capture_output=True, text=True)
+    except OSError:
+        return False
+    return "--size" in done.stdout + done.stderr
 
 
 @functools.lru_cache(maxsize=1)
@@ -170,12 +184,14 @@ class SandboxedKernelManager(AsyncKernelManager):
         config=True)
     memory_gb = Float(4.0, help="memory of the whole sandbox, GiB").tag(config=True)
     processes = Int(64, help="processes and threads in the sandbox").tag(config=True)
+    disk_mb = Int(Limits.disk_mb, help="size of the sandbox's /tmp, MiB").tag(config=True)
 
     cgroup = None
 
     def format_kernel_cmd(self, extra_arguments=None):
         connection = os.path.dirname(self.connection_file)
-        limits = Limits(memory_gb=self.memory_gb, processes=self.processes)
+        limits = Limits(memory_gb=self.memory_gb, processes=self.processes,
+                        disk_mb=self.disk_mb)
         remove_cgroup(self.cgroup)  # the previous kernel's, if this manager started one
         self.cgroup = cgroup_for(limits)
         cmd = super().format_kernel_cmd(extra_arguments)
