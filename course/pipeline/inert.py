@@ -7,8 +7,6 @@
 * Markdown (``markdown2html``): the filter nbconvert uses for formgrader and feedback pages
   (``HTMLExporter.filters`` in ``nbgrader_config.py``), with raw HTML escaped and
   ``javascript:``-like links removed; formulas still render.
-* ``CSP``: the Content-Security-Policy of the pages that show submissions (the feedback
-  page's ``<meta>``, the Jupyter server's headers for formgrader).
 """
 
 import html
@@ -17,13 +15,6 @@ import re
 SHOWN_TYPES = ("text/plain", "image/png")
 MAX_SHOWN = 2 ** 20  # characters of one output kept
 _BASE64 = re.compile(r"[A-Za-z0-9+/=\s]*")
-# Scripts only from the page's own origin and the CDNs of nbconvert's templates (MathJax,
-# RequireJS); no inline script, no eval, no plugins, no forms posting elsewhere.
-CSP = ("default-src 'self'; script-src 'self' https://cdnjs.cloudflare.com "
-       "https://cdn.jsdelivr.net https://unpkg.com; style-src 'self' 'unsafe-inline' "
-       "https://cdnjs.cloudflare.com https://cdn.jsdelivr.net; img-src 'self' data:; "
-       "font-src 'self' data: https://cdnjs.cloudflare.com https://cdn.jsdelivr.net; "
-       "connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'")
 
 
 def _text(value):
