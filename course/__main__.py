@@ -132,6 +132,7 @@ def cmd_feedback(args):
             print(f"Урок {lesson}: оценённых работ нет (сначала python -m course autograde).")
             continue
         done = run_nbgrader(["generate_feedback", lesson, "--force"], root)
+        _protect_feedback(root, lesson)
         missing = [s for s in graded if not any((root / "feedback" / s / lesson).glob("*.html"))]
         made = plural(len(graded) - len(missing), "студента", "студентов", "студентов")
         print(f"Урок {lesson}: отзывы для {made} в {root / 'feedback'}/<студент>/{lesson}/.")
@@ -142,6 +143,14 @@ def cmd_feedback(args):
                   file=sys.stderr)
     if not ok:
         raise SystemExit("Не все отзывы созданы, см. выше.")
+
+
+def _protect_feedback(root, lesson):
+    """Put the feedback pages' Content-Security-Policy into every page of ``lesson``."""
+    from course.pipeline.inert import with_csp
+
+    for page in root.glob(f"feedback/*/{lesson}/*.html"):
+        page.write_text(with_csp(page.read_text("utf-8")), "utf-8")
 
 
 def cmd_report(args):

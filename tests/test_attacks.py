@@ -9,6 +9,10 @@ other tests are fast and need no kernel.
 
 import json
 import os
+import subprocess
+import sys
+import time
+import urllib.request
 import zipfile
 from datetime import datetime, timedelta, timezone
 
@@ -21,7 +25,7 @@ from conftest import (auto_points, copy_course, fill_solutions, read_nb, run_nbg
 from course import judge
 from course.client import answer, runner, wire
 from course.exercises import ALL
-from course.lessons import notebook
+from course.lessons import ROOT, notebook
 from course.pipeline import collect, ids, inert, intake, notes, sandbox, scan
 from course.pipeline.autograde import Settings, autograde
 
@@ -133,8 +137,8 @@ def test_a_number_too_large_for_a_float_fails_its_verdict_only():
 
 def test_hidden_cases_are_drawn_per_submission_and_the_same_on_a_regrade():
     for name in ALL:
-        if name in ("capstone_choice", "warmup_cosine_lr"):
-            continue  # no random inputs: a choice; a fixed schedule
+        if name == "capstone_choice":
+            continue  # a choice has no inputs
         assert judge.cases_text(name, 1) == judge.cases_text(name, 1)
         assert judge.cases_text(name, 1) != judge.cases_text(name, 2), name
         text = answer.respond(ALL[name].reference, judge.cases_text(name, 7), wire, runner)
@@ -253,6 +257,8 @@ def batch(tmp_path_factory):
     for cell in submissions["html"].cells:  # a written answer with a script in it
         if cell.cell_type == "markdown" and cell.metadata.get("nbgrader", {}).get("solution"):
             cell.source = "Мой ответ. " + PAYLOAD
+    # class 4: folders put into submitted/ by hand, named to become a formula or markup
+    submissions.update({"=1+1": perfect, "<img src=x onerror=alert(1)>": perfect})
     for student, nb in submissions.items():
         folder = course / "submitted" / student / LESSON
         folder.mkdir(parents=True)
@@ -278,8 +284,16 @@ def test_attackers_get_exactly_their_points_and_the_honest_classmate_all(batch):
                 "diskfill": _points(), "threads": _points(), "displays": _points(),
                 "forged": _points(), "overflow": _points(exclude="loss_and_grads"),
                 "printer": _points()}
-    assert {s: _score(course, s) for s in outcomes} == expected
+    assert {s: _score(course, s) for s in outcomes if ids.is_valid(s)} == expected
     assert tree_hash(course / "submitted") == before
+
+
+def test_a_folder_not_named_as_a_student_is_not_graded_nor_recorded(batch):
+    course, outcomes, _ = batch
+    for student in ("=1+1", "<img src=x onerror=alert(1)>"):
+        assert "работа не оценивалась" in " ".join(outcomes[student].notes)
+    with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gb:
+        assert all(ids.is_valid(s.id) for s in gb.students)
 
 
 def _graded(course, student):
@@ -324,3 +338,81 @@ def test_verdicts_record_each_submissions_seed(batch):
     overflow = {v["exercise"]: v for v in verdicts[("overflow", LESSON)]}
     assert "не" in overflow["loss_and_grads"]["message"]
     assert not overflow["loss_and_grads"]["passed"] and overflow["sgd_update"]["passed"]
+
+
+# --- in a real browser (class 1): no script of a student runs on our pages ------------
+
+def _pwned(browser, url, click=None):
+    """``window.pwned`` after loading ``url`` in Chromium (None: no payload ran)."""
+    from jupyter_ui import new_page
+
+    page = new_page(browser)
+    try:
+        page.goto(url)
+        page.wait_for_timeout(1500)
+        if click:
+            page.click(click)
+            page.wait_for_timeout(500)
+        return page.evaluate("window.pwned"), page.content()
+    finally:
+        page.context.close()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from jupyter_ui import chromium, require_browser, sync_playwright
+
+    require_browser()
+    with sync_playwright() as p:
+        browser = chromium(p)
+        yield browser
+        browser.close()
+
+
+def test_no_script_of_a_student_runs_on_the_feedback_page(batch, browser, tmp_path):
+    course, _, _ = batch
+    done = subprocess.run([sys.executable, "-m", "course", "feedback", LESSON, "--root",
+                           str(course)], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    page = course / "feedback" / "html" / LESSON / f"{LESSON}.html"
+    pwned, shown = _pwned(browser, page.as_uri())
+    assert pwned is None and "Мой ответ." in shown and "готово" in shown
+    assert 'http-equiv="Content-Security-Policy"' in page.read_text("utf-8")
+    # markup that got past the sanitising would still not run: the page's policy blocks it
+    poisoned = tmp_path / "poisoned.html"
+    poisoned.write_text(page.read_text("utf-8").replace("<body>", "<body>" + PAYLOAD.replace(
+        "<script>", "<script>window.pwned = 5;") + "<a id='go' href='javascript:window.pwned"
+        " = 6'>x</a>", 1), "utf-8")
+    assert _pwned(browser, poisoned.as_uri(), click="#go")[0] is None
+
+
+def test_no_script_of_a_student_runs_on_the_formgrader_page(batch, browser):
+    from jupyter_ui import free_port
+
+    course, _, _ = batch
+    with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gb:
+        submission = gb.find_submission_notebook(LESSON, LESSON, "html").id
+    port, token = free_port(), "course-attacks-test"
+    env = {**{k: v for k, v in os.environ.items() if not k.startswith("JUPYTER")},
+           "JUPYTER_CONFIG_PATH": os.pathsep.join(
+               str(ROOT / "jupyter" / view) for view in ("common", "local"))}
+    log = course / "server.log"
+    server = subprocess.Popen(
+        [sys.executable, "-m", "jupyter", "server", "--no-browser", "--ServerApp.ip=127.0.0.1",
+         f"--ServerApp.port={port}", f"--IdentityProvider.token={token}"], cwd=course,
+        env=env, stdout=open(log, "w"), stderr=subprocess.STDOUT)
+    try:
+        base = f"http://127.0.0.1:{port}"
+        for _ in range(120):
+            try:
+                urllib.request.urlopen(f"{base}/api/status?token={token}", timeout=2)
+                break
+            except OSError:
+                time.sleep(0.5)
+        pwned, shown = _pwned(browser, f"{base}/formgrader/submissions/{submission}/"
+                                       f"?token={token}")
+        assert "Мой ответ." in shown and "готово" in shown, log.read_text()[-2000:]
+        assert pwned is None
+    finally:
+        server.terminate()
+        server.wait(timeout=30)

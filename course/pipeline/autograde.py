@@ -35,7 +35,7 @@ import matplotlib
 import nbformat
 from nbgrader.api import Gradebook
 
-from course.pipeline import execute, intake, notes, sandbox
+from course.pipeline import execute, ids, intake, notes, sandbox
 from course.nbgrader_apps import autograde_in_process
 from course.nbmeta import grade_id, is_experiment
 from course.russian import plural
@@ -265,6 +265,8 @@ def autograde(course, lessons, students=None, settings=Settings(), progress=None
     pairs = [(student, lesson) for lesson in lessons for student in sorted(
         p.parent.name for p in course.glob(f"submitted/*/{lesson}") if p.is_dir())
         if students is None or student in students]
+    refused = _refused_ids(pairs)
+    pairs = [pair for pair in pairs if pair not in refused]
     lessons = sorted({lesson for _, lesson in pairs})
     _check_generated(course, lessons)
     outcomes = {pair: Outcome(*pair) for pair in pairs}
@@ -309,7 +311,16 @@ def autograde(course, lessons, students=None, settings=Settings(), progress=None
     notes.save(course, notes.VERDICTS, {
         pair: [] if pair in unreadable or pair not in runs else
         [verdict.to_dict() for verdict in runs[pair].verdicts.values()] for pair in pairs})
-    return [outcomes[pair] for pair in pairs]
+    return [outcomes[pair] for pair in pairs] + list(refused.values())
+
+
+def _refused_ids(pairs):
+    """{pair: Outcome} of the submissions whose folder name is not a valid student id
+    (``ids.is_valid``): they are not graded, and nothing of them reaches the gradebook."""
+    return {(student, lesson): Outcome(student, lesson, [
+        "имя папки не годится как имя студента (можно буквы, цифры, «_», «.», «-», и "
+        "начинаться оно должно с буквы, цифры или «_»): работа не оценивалась"])
+        for student, lesson in pairs if not ids.is_valid(student)}
 
 
 def _check_probes(lessons, runs, failed):

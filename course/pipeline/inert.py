@@ -7,6 +7,10 @@
 * Markdown (``markdown2html``): the filter nbconvert uses for formgrader and feedback pages
   (``HTMLExporter.filters`` in ``nbgrader_config.py``), with raw HTML escaped and
   ``javascript:``-like links removed; formulas still render.
+* Feedback pages (``with_csp``): a Content-Security-Policy in the page itself, so that even
+  markup that got past the rules above runs no script: scripts only from the CDN of
+  nbconvert's MathJax (no inline script, no event-handler attribute, no ``javascript:``
+  URL), nothing sent anywhere, no plugins, no forms.
 """
 
 import html
@@ -15,6 +19,28 @@ import re
 SHOWN_TYPES = ("text/plain", "image/png")
 MAX_SHOWN = 2 ** 20  # characters of one output kept
 _BASE64 = re.compile(r"[A-Za-z0-9+/=\s]*")
+
+
+# MathJax 2 (nbconvert's template) loads its parts and fonts from cdnjs and evaluates its own
+# inline configuration block, hence 'unsafe-eval' (eval stays out of reach of markup: no
+# inline script or handler may run to call it).
+FEEDBACK_CSP = ("default-src 'none'; script-src https://cdnjs.cloudflare.com 'unsafe-eval'; "
+                "style-src 'unsafe-inline' https://cdnjs.cloudflare.com; img-src data:; "
+                "font-src data: https://cdnjs.cloudflare.com; connect-src 'none'; "
+                "object-src 'none'; base-uri 'none'; form-action 'none'")
+
+
+def with_csp(page):
+    """The HTML text ``page`` with ``FEEDBACK_CSP`` as the first element of its head (a
+    policy applies only to what comes after it); a page that has it there is returned as
+    it is."""
+    meta = f'<meta http-equiv="Content-Security-Policy" content="{FEEDBACK_CSP}">'
+    head = re.search(r"<head\b[^>]*>", page, flags=re.I)
+    if head is None:
+        return f"<!DOCTYPE html>\n<html><head>{meta}</head><body>{page}</body></html>"
+    if page[head.end():].startswith("\n" + meta):
+        return page
+    return page[:head.end()] + "\n" + meta + page[head.end():]
 
 
 def _text(value):
