@@ -2,7 +2,8 @@
 prints its inputs) says nothing about the cases of the next submission.
 
 A seed is an HMAC of the submission (student, lesson, the notebook's bytes) under the
-course's secret, a file in the course folder that no kernel sees: the same submission gets
+course's secret, a file in the course folder that no kernel sees (written the first time
+grades are recorded): the same submission gets
 the same cases in every regrade, any change to it gets new ones, and without the secret they
 cannot be predicted.
 """
@@ -16,17 +17,31 @@ from pathlib import Path
 SECRET_FILE = ".course_secret"
 
 
+_UNSAVED = {}  # course folder -> a new secret not yet written (nothing recorded yet)
+
+
 def course_secret(course):
-    """The course's secret (bytes), created in ``course``/``SECRET_FILE`` (readable by its
-    owner only) the first time it is needed."""
+    """The course's secret (bytes): ``course``/``SECRET_FILE``, or, before it exists, a new
+    one kept in this process until ``keep_secret`` writes it (a run that records nothing
+    writes nothing)."""
     path = Path(course) / SECRET_FILE
+    if path.is_file():
+        return path.read_bytes()
+    return _UNSAVED.setdefault(str(Path(course).resolve()), secrets.token_hex(32).encode())
+
+
+def keep_secret(course):
+    """Write the secret ``course_secret`` gave (readable by its owner only), unless the
+    file exists: from now on, grades drawn with it are recorded."""
+    path = Path(course) / SECRET_FILE
+    secret = course_secret(course)
     try:
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     except FileExistsError:
-        return path.read_bytes()
+        return
     with os.fdopen(fd, "wb") as f:
-        f.write(secrets.token_hex(32).encode())
-    return path.read_bytes()
+        f.write(secret)
+    _UNSAVED.pop(str(Path(course).resolve()), None)
 
 
 def submission_seed(secret, student, lesson, notebook):

@@ -296,6 +296,7 @@ def autograde(course, lessons, students=None, settings=Settings(), progress=None
             timings["per_notebook"] = {key: sum(run.seconds[key] for run in runs.values())
                                        for key in execute.Run().seconds}
             _check_probes(lessons, runs, failed)
+            _keep_secret(course)
             unreadable += [pair for pair in failed if pair in readable]
             executed = [pair for pair in readable if pair not in unreadable]
             began = time.perf_counter()
@@ -410,6 +411,13 @@ def _seed(course, student, lesson):
     except OSError:
         notebook = b""
     return submission_seed(course_secret(course), student, lesson, notebook)
+
+
+def _keep_secret(course):
+    """Write the course's secret (if new) before anything drawn with it is recorded."""
+    from course.judge import keep_secret
+
+    keep_secret(course)
 
 
 def _pool(tasks, pairs, jobs, finish):
