@@ -36,6 +36,6 @@ c.GenerateFeedback.preprocessors = [
     GetGrades, DisarmStudentMarkers, HideHiddenTracebacks, ClearHiddenTests,
     CSSHTMLHeaderPreprocessor,
 ]
-# Markdown in feedback and formgrader pages: raw HTML escaped, no javascript: links
-# (nbconvert's own filter lets both through).
+# Markdown in feedback and formgrader pages (formgrader reads this file too): raw HTML
+# escaped, no javascript: links (nbconvert's own filter lets both through).
 c.HTMLExporter.filters = {"markdown2html": markdown2html}

@@ -399,7 +399,8 @@ def test_no_script_of_a_student_runs_on_the_formgrader_page(batch, browser):
     log = course / "server.log"
     server = subprocess.Popen(
         [sys.executable, "-m", "jupyter", "server", "--no-browser", "--ServerApp.ip=127.0.0.1",
-         f"--ServerApp.port={port}", f"--IdentityProvider.token={token}"], cwd=course,
+         f"--ServerApp.port={port}", f"--IdentityProvider.token={token}",
+         *(["--allow-root"] if os.getuid() == 0 else [])], cwd=course,
         env=env, stdout=open(log, "w"), stderr=subprocess.STDOUT)
     try:
         base = f"http://127.0.0.1:{port}"
@@ -409,6 +410,8 @@ def test_no_script_of_a_student_runs_on_the_formgrader_page(batch, browser):
                 break
             except OSError:
                 time.sleep(0.5)
+        else:
+            pytest.fail(f"the Jupyter server did not start: {log.read_text()[-2000:]}")
         pwned, shown = _pwned(browser, f"{base}/formgrader/submissions/{submission}/"
                                        f"?token={token}")
         assert "Мой ответ." in shown and "готово" in shown, log.read_text()[-2000:]
