@@ -419,3 +419,19 @@ def test_no_script_of_a_student_runs_on_the_formgrader_page(batch, browser):
     finally:
         server.terminate()
         server.wait(timeout=30)
+
+
+def test_the_watchdog_counts_threads_not_processes():
+    import threading
+
+    from course.pipeline import execute
+
+    stop = threading.Event()
+    before, _ = execute._sandbox_tree(os.getpid())
+    threads = [threading.Thread(target=stop.wait) for _ in range(5)]
+    for thread in threads:
+        thread.start()
+    try:
+        assert execute._sandbox_tree(os.getpid())[0] == before + 5
+    finally:
+        stop.set()
