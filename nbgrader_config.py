@@ -4,8 +4,10 @@ from nbconvert.preprocessors import CSSHTMLHeaderPreprocessor
 from nbgrader.preprocessors import (CheckCellMetadata, ClearHiddenTests, ClearOutput,
                                     DeduplicateIds, GetGrades, OverwriteKernelspec)
 
+from course.pipeline.inert import markdown2html
 from course.pipeline.limits import Limits
-from course.pipeline.preprocessors import HideHiddenTracebacks, RestoreDeletedCells
+from course.pipeline.preprocessors import (DisarmStudentMarkers, HideHiddenTracebacks,
+                                           RestoreDeletedCells)
 
 c = get_config()  # noqa: F821 (provided by nbgrader)
 
@@ -29,7 +31,12 @@ c.OverwriteCells.add_missing_cells = True
 c.Autograde.sanitize_preprocessors = [ClearOutput, DeduplicateIds, OverwriteKernelspec,
                                       RestoreDeletedCells, CheckCellMetadata]
 
-# Feedback shows the messages of hidden checks but neither their code nor their traceback.
+# Feedback shows the messages of hidden checks but neither their code nor their traceback;
+# hidden-test markers a student wrote cannot make it fail.
 c.GenerateFeedback.preprocessors = [
-    GetGrades, HideHiddenTracebacks, ClearHiddenTests, CSSHTMLHeaderPreprocessor,
+    GetGrades, DisarmStudentMarkers, HideHiddenTracebacks, ClearHiddenTests,
+    CSSHTMLHeaderPreprocessor,
 ]
+# Markdown in feedback and formgrader pages (formgrader reads this file too): raw HTML
+# escaped, no javascript: links (nbconvert's own filter lets both through).
+c.HTMLExporter.filters = {"markdown2html": markdown2html}

@@ -92,6 +92,19 @@ def cmd_intake(args):
           + f"; они в {Path(args.root) / 'submitted'}.")
 
 
+def cmd_collect(args):
+    from course.pipeline import collect
+
+    (lesson,) = _lessons([args.lesson])
+    done = collect.collect(args.exchange, args.course_id, lesson, args.root,
+                           check_owner=not args.no_owner_check)
+    for who in sorted(set(done.accepted) | set(done.notes)):
+        status = "собрана" if who in done.accepted else "НЕ собрана"
+        notes = "; ".join(done.notes.get(who, []))
+        print(f"{who}: работа {status}" + (f" ({notes})" if notes else "") + ".")
+    print(f"Собрано работ: {len(done.accepted)}; они в {Path(args.root) / 'submitted'}.")
+
+
 def cmd_autograde(args):
     from tqdm import tqdm
 
@@ -132,6 +145,7 @@ def cmd_feedback(args):
             print(f"Урок {lesson}: оценённых работ нет (сначала python -m course autograde).")
             continue
         done = run_nbgrader(["generate_feedback", lesson, "--force"], root)
+        _protect_feedback(root, lesson)
         missing = [s for s in graded if not any((root / "feedback" / s / lesson).glob("*.html"))]
         made = plural(len(graded) - len(missing), "студента", "студентов", "студентов")
         print(f"Урок {lesson}: отзывы для {made} в {root / 'feedback'}/<студент>/{lesson}/.")
@@ -142,6 +156,14 @@ def cmd_feedback(args):
                   file=sys.stderr)
     if not ok:
         raise SystemExit("Не все отзывы созданы, см. выше.")
+
+
+def _protect_feedback(root, lesson):
+    """Put the feedback pages' Content-Security-Policy into every page of ``lesson``."""
+    from course.pipeline.inert import with_csp
+
+    for page in root.glob(f"feedback/*/{lesson}/*.html"):
+        page.write_text(with_csp(page.read_text("utf-8")), "utf-8")
 
 
 def cmd_report(args):
@@ -211,6 +233,18 @@ def main(argv=None):
     p.add_argument("source", metavar="откуда", help="папка или zip-архив с работами")
     p.add_argument("--layout", choices=["nbgrader", "moodle", "files"],
                    help="вид выгрузки (по умолчанию определяется сам)")
+    p = _command(sub, "collect", cmd_collect, "собрать сданные работы из папки обмена nbgrader "
+                 "с проверками (вместо nbgrader collect)", lessons=False)
+    p.add_argument("lesson", metavar="урок", help="урок, например 01_sgd")
+    p.add_argument("--exchange", metavar="ПАПКА",
+                   default=os.environ.get("COURSE_EXCHANGE", "/srv/nbgrader/exchange"),
+                   help="папка обмена nbgrader (по умолчанию $COURSE_EXCHANGE или "
+                        "/srv/nbgrader/exchange)")
+    p.add_argument("--course-id", default="gd-optimizers", metavar="КУРС",
+                   help="курс в папке обмена (по умолчанию gd-optimizers)")
+    p.add_argument("--no-owner-check", action="store_true",
+                   help="не проверять, что владелец работы — учётная запись студента (только "
+                        "если все работы сданы от одной учётной записи, как в lab.sh)")
     p = _command(sub, "autograde", cmd_autograde, "оценить уроки у всех студентов параллельно")
     p.add_argument("--jobs", type=int, default=None, metavar="N",
                    help="сколько работ оценивать одновременно (по умолчанию по числу ядер)")

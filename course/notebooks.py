@@ -9,6 +9,7 @@ from pathlib import Path
 
 from course.lessons import LESSONS, exercises
 from course.nbmeta import grade_id, marks
+from course.pipeline import inert
 
 MAX_BYTES = 64 * 2 ** 20  # a notebook of the course with its plots is well under 10 MB
 MAX_CELL = 2 ** 20
@@ -84,23 +85,19 @@ def clean(nb):
         "name": "python"}}, "nbformat": 4, "nbformat_minor": 5}, None
 
 
-SHOWN_TYPES = {"text/plain", "image/png"}
-MAX_SHOWN = 2 ** 20  # characters of one output kept
-
-
 def shown_outputs(outputs):
     """The outputs of a submitted code cell that may be shown in feedback: text streams,
-    plain text and PNG images, each at most ``MAX_SHOWN`` characters; nothing else."""
+    and the output types ``inert.safe_data`` keeps, each at most
+    ``inert.MAX_SHOWN`` characters; nothing else."""
     kept = []
     for out in outputs if isinstance(outputs, list) else []:
         kind = out.get("output_type") if isinstance(out, dict) else None
         text = _text(out.get("text")) if kind == "stream" else None
         if text is not None and out.get("name") in ("stdout", "stderr"):
-            kept.append({"output_type": "stream", "name": out["name"], "text": text[:MAX_SHOWN]})
-        elif kind in ("display_data", "execute_result") and isinstance(out.get("data"), dict):
-            data = {mime: _text(value) for mime, value in out["data"].items()
-                    if mime in SHOWN_TYPES and _text(value) is not None
-                    and len(_text(value)) <= MAX_SHOWN}
+            kept.append({"output_type": "stream", "name": out["name"],
+                         "text": text[:inert.MAX_SHOWN]})
+        elif kind in ("display_data", "execute_result"):
+            data = inert.safe_data(out.get("data"))
             if data:
                 kept.append({"output_type": "display_data", "data": data, "metadata": {}})
     return kept

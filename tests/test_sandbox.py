@@ -125,3 +125,14 @@ def test_an_environment_under_tmp_stays_visible(tmp_path, monkeypatch):
                              f"import os\nprint(os.path.exists({str(tmp_path / 'clone')!r} + "
                              "'/course'))")
     assert done.stdout.split() == ["виден", "False"], done.stderr
+
+
+@needs_sandbox
+def test_tmp_holds_no_more_than_the_sandboxs_disk_limit(tmp_path):
+    if not sandbox._tmpfs_size_supported():
+        pytest.skip("this bubblewrap cannot size a tmpfs (--size needs bubblewrap 0.7)")
+    code = ("try:\n    with open('/tmp/fill', 'wb') as f:\n"
+            "        for _ in range(64):\n            f.write(b'x' * 2 ** 20)\n"
+            "    print('written')\nexcept OSError as e:\n    print('full', e.errno)\n")
+    done = _inside(tmp_path, code, limits=Limits(disk_mb=16))
+    assert done.stdout.split() == ["full", "28"], done.stderr

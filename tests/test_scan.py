@@ -40,16 +40,43 @@ def test_honest_code_is_not_flagged():
     assert scan_source(code) == []
 
 
-def test_a_notebook_is_scanned_except_its_test_cells(tmp_path):
-    nb = {"cells": [
+def _write_nb(path, cells):
+    path.write_text(json.dumps({"cells": cells, "metadata": {}, "nbformat": 4,
+                                "nbformat_minor": 5}), encoding="utf-8")
+    return path
+
+
+def _test_cell(gid, code):
+    return {"cell_type": "code", "source": [code],
+            "metadata": {"nbgrader": {"grade": True, "solution": False, "grade_id": gid,
+                                      "points": 1}}}
+
+
+def test_a_notebook_is_scanned_except_the_test_cells_of_its_source(tmp_path):
+    source = _write_nb(tmp_path / "source.ipynb",
+                       [_test_cell("test_x", "from course import grading")])
+    path = _write_nb(tmp_path / "nb.ipynb", [
         {"cell_type": "code", "metadata": {}, "source": "import course"},
-        {"cell_type": "code", "source": ["import importlib, course.grading\n"],
-         "metadata": {"nbgrader": {"grade": True, "solution": False, "grade_id": "test_x"}}},
+        _test_cell("test_x", "import importlib, course.grading\n"),
         {"cell_type": "markdown", "metadata": {}, "source": "np.sqrt = abs"},
-    ], "metadata": {}, "nbformat": 4, "nbformat_minor": 5}
-    path = tmp_path / "nb.ipynb"
-    path.write_text(json.dumps(nb), encoding="utf-8")
-    assert scan_notebook(path) == ["импортирует пакет преподавателя course"]
+    ])
+    assert scan_notebook(path, source) == ["импортирует пакет преподавателя course"]
+
+
+def test_a_cell_that_forges_test_marks_is_scanned(tmp_path):
+    """The submission's marks decide nothing: a cell marked as a test that the source does
+    not have, or a second cell with a test's id (autograde runs both as written), is
+    scanned; so is everything when the source is not known."""
+    source = _write_nb(tmp_path / "source.ipynb", [_test_cell("test_x", "pass")])
+    path = _write_nb(tmp_path / "nb.ipynb", [
+        _test_cell("test_x", "pass"),
+        _test_cell("test_x", "import ctypes"),
+        _test_cell("test_forged", "import socket"),
+    ])
+    assert scan_notebook(path, source) == ["импортирует ctypes (доступ к памяти интерпретатора)",
+                                           "импортирует socket (сеть)"]
+    assert "импортирует ctypes (доступ к памяти интерпретатора)" in scan_notebook(
+        _write_nb(tmp_path / "alone.ipynb", [_test_cell("test_x", "import ctypes")]))
 
 
 def test_python_files_beside_the_notebook_are_flagged_unless_they_are_the_kit(tmp_path):

@@ -30,7 +30,8 @@ class Exercise:
     name       the function's name (also the grade_id of its solution cell);
     lesson     the lesson folder, e.g. "01_sgd"; ``position`` orders exercises within it;
     reference  the correct implementation (``course.reference``);
-    cases      () -> list of case dicts (see ``course.client.runner``), the same on every call;
+    cases      (seed=None) -> list of case dicts (see ``course.client.runner``), the same on
+               every call with the same seed; a submission's seed draws its own values;
     outputs    names of the returned values, for messages ("w" or a tuple of names);
     mistakes   known wrong implementations, tried in order when a case fails;
     hint       optional (case, expected run, student run) -> (key, Russian text) or None,
@@ -47,7 +48,7 @@ class Exercise:
     lesson: str
     position: int
     reference: Callable
-    cases: Callable[[], list]
+    cases: Callable[..., list]
     outputs: object = "w"
     mistakes: tuple = field(default=())
     hint: Optional[Callable] = None

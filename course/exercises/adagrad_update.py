@@ -7,8 +7,8 @@ from course.exercises import Exercise, Mistake
 from course.exercises._cases import case, rng_for
 
 
-def _cases():
-    rng = rng_for("adagrad_update")
+def _cases(seed=None):
+    rng = rng_for("adagrad_update", seed)
     g = rng.standard_normal((5, 4))
     return [
         case("ненулевое G, η=0.1, ε=1e-8", rng.standard_normal(4), g[0],

@@ -9,8 +9,8 @@ from course.exercises.adam_update import EXERCISE as ADAM
 from course.exercises.adam_update import adam_variant
 
 
-def _cases():
-    rng = rng_for("adamw_update")
+def _cases(seed=None):
+    rng = rng_for("adamw_update", seed)
     g = rng.standard_normal((6, 4))
     m3, v3 = 0.1 * rng.standard_normal(4), rng.uniform(0.1, 1.0, 4)
     return [

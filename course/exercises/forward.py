@@ -8,8 +8,8 @@ from course.exercises._cases import case, params, rng_for
 from course.reference import sigmoid
 
 
-def _cases():
-    rng = rng_for("forward")
+def _cases(seed=None):
+    rng = rng_for("forward", seed)
     X = rng.standard_normal((3, 5))
     return [
         case("k=4, n=3, m=5, случайные веса", params(rng, 3, 4), X),

@@ -8,8 +8,8 @@ from course.exercises._cases import case, params, rng_for
 from course.reference import sigmoid
 
 
-def _cases():
-    rng = rng_for("loss_and_grads")
+def _cases(seed=None):
+    rng = rng_for("loss_and_grads", seed)
     out = []
     for label, n, k, m in [("k=4, n=3, m=6", 3, 4, 6), ("один объект (m=1)", 2, 3, 1),
                            ("один нейрон (k=1)", 3, 1, 8), ("k=8, n=2, m=50", 2, 8, 50)]:

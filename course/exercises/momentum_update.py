@@ -7,8 +7,8 @@ from course.exercises import Exercise, Mistake
 from course.exercises._cases import case, rng_for
 
 
-def _cases():
-    rng = rng_for("momentum_update")
+def _cases(seed=None):
+    rng = rng_for("momentum_update", seed)
     g = rng.standard_normal((6, 4))
     return [
         case("ненулевой импульс V, γ=0.9, η=0.1", rng.standard_normal(4), g[0],

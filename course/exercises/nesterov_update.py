@@ -7,8 +7,8 @@ from course.exercises import Exercise, Mistake
 from course.exercises._cases import case, grad_fn, rng_for
 
 
-def _cases():
-    rng = rng_for("nesterov_update")
+def _cases(seed=None):
+    rng = rng_for("nesterov_update", seed)
     return [
         case("ненулевой импульс V, γ=0.9, η=0.05", rng.standard_normal(3),
              rng.standard_normal(3), grad_fn(rng, 3), 0.05, 0.9),

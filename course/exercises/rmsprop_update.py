@@ -7,8 +7,8 @@ from course.exercises import Exercise, Mistake
 from course.exercises._cases import case, rng_for
 
 
-def _cases():
-    rng = rng_for("rmsprop_update")
+def _cases(seed=None):
+    rng = rng_for("rmsprop_update", seed)
     g = rng.standard_normal((5, 4))
     return [
         case("ненулевое s, ρ=0.9, η=0.01", rng.standard_normal(4), g[0],

@@ -7,8 +7,8 @@ from course.exercises import Exercise, Mistake
 from course.exercises._cases import case, rng_for
 
 
-def _cases():
-    rng = rng_for("sgd_update")
+def _cases(seed=None):
+    rng = rng_for("sgd_update", seed)
     g5 = rng.standard_normal((5, 3))
     return [
         case("вектор из 5 чисел, lr=0.1", rng.standard_normal(5), rng.standard_normal(5), 0.1),

@@ -4,7 +4,7 @@ import math
 
 from course import reference
 from course.exercises import Exercise, Mistake
-from course.exercises._cases import case
+from course.exercises._cases import case, rng_for
 
 R = reference.warmup_cosine_lr
 
@@ -14,7 +14,9 @@ def _curve(label, lr_max, lr_min, warmup, total, last):
     return case(label, 1, lr_max, lr_min, warmup, total, steps=last, t_arg=0)
 
 
-def _cases():
+def _cases(seed=None):
+    if seed is not None:
+        return _drawn_cases(rng_for("warmup_cosine_lr", seed))
     return [
         case("t = 1 с разогревом: η = η_max·1/W", 1, 0.1, 0.001, 10, 100),
         case("t = W: конец разогрева, η = η_max", 10, 0.1, 0.001, 10, 100),
@@ -27,6 +29,35 @@ def _cases():
         _curve("весь график без разогрева (W = 0), η_min = 0.05, T = 30: t = 1…35",
                1.0, 0.05, 0, 30, 35),
         _curve("W = T = 5: только разогрев, затем η_min; t = 1…8", 0.3, 0.03, 5, 5, 8),
+    ]
+
+
+def _drawn_cases(rng):
+    """The same kinds of cases as the fixed ones, with the schedule's numbers drawn."""
+    def schedule():
+        lr_max = round(float(rng.uniform(0.05, 1.0)), 3)
+        lr_min = round(lr_max * float(rng.uniform(0.01, 0.2)), 4)
+        warmup = int(rng.integers(3, 16))
+        return lr_max, lr_min, warmup, warmup + int(rng.integers(20, 91))
+
+    a, b, c, d = schedule()
+    lr_max, lr_min, warmup, total = schedule()
+    no_warmup = schedule()
+    lr_only, _, both, _ = schedule()
+    return [
+        case("t = 1 с разогревом: η = η_max·1/W", 1, a, b, c, d),
+        case("t = W: конец разогрева, η = η_max", c, a, b, c, d),
+        case("середина косинусной фазы, t = W + (T − W)/2", c + (d - c) // 2, a, b, c, d),
+        case("t = T: конец отжига, η = η_min", d, a, b, c, d),
+        case("t > T: после отжига η = η_min", d + int(rng.integers(1, 50)), a, b, c, d),
+        case("без разогрева (W = 0), t = 1", 1, no_warmup[0], no_warmup[1], 0, no_warmup[3]),
+        _curve(f"весь график при η_max = {lr_max}, η_min = {lr_min}, W = {warmup}, "
+               f"T = {total}: t = 1…{total + 10}", lr_max, lr_min, warmup, total, total + 10),
+        _curve(f"весь график без разогрева (W = 0), η_min = {no_warmup[1]}, T = "
+               f"{no_warmup[3]}: t = 1…{no_warmup[3] + 5}", no_warmup[0], no_warmup[1], 0,
+               no_warmup[3], no_warmup[3] + 5),
+        _curve(f"W = T = {both}: только разогрев, затем η_min; t = 1…{both + 3}", lr_only,
+               round(lr_only * 0.1, 4), both, both, both + 3),
     ]
 
 

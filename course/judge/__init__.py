@@ -6,4 +6,5 @@ once). What it is given is the text the kernel sent back; whatever that text hol
 verdict comes from comparing it with the reference here.
 """
 
+from course.judge.seeds import course_secret, keep_secret, submission_seed  # noqa: F401
 from course.judge.verdict import Verdict, cases_text, judge  # noqa: F401

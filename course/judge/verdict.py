@@ -1,5 +1,6 @@
 """Verdicts: the judge's decision on one exercise, from the text the kernel sent back."""
 
+import dataclasses
 import functools
 import json
 from dataclasses import asdict, dataclass
@@ -26,27 +27,29 @@ class Verdict:
     message: str
     case: Optional[str] = None
     mistake: Optional[str] = None
+    seed: Optional[int] = None  # the submission's seed the cases were drawn with
 
     def to_dict(self):
         return asdict(self)
 
 
-@functools.lru_cache(maxsize=None)
-def _cases(name):
-    return ALL[name].cases()
+@functools.lru_cache(maxsize=64)
+def _cases(name, seed=None):
+    return ALL[name].cases(seed)
 
 
-@functools.lru_cache(maxsize=None)
-def cases_text(name):
-    """The cases of exercise ``name`` as the JSON text the kernel receives."""
-    return json.dumps([wire.encode(case) for case in _cases(name)])
+@functools.lru_cache(maxsize=64)
+def cases_text(name, seed=None):
+    """The cases of exercise ``name`` drawn with ``seed`` (a submission's; None: the
+    course's fixed cases) as the JSON text the kernel receives."""
+    return json.dumps([wire.encode(case) for case in _cases(name, seed)])
 
 
-@functools.lru_cache(maxsize=None)
-def _expected(name):
+@functools.lru_cache(maxsize=64)
+def _expected(name, seed=None):
     exercise = ALL[name]
     with np.errstate(all="ignore"):
-        return [runner.run_case(exercise.reference, case)[0] for case in _cases(name)]
+        return [runner.run_case(exercise.reference, case)[0] for case in _cases(name, seed)]
 
 
 def _error_text(error):
@@ -121,45 +124,57 @@ def _run_record(value):
             "step": value.get("step")}
 
 
-def read_answer(name, text):
+def read_answer(name, text, seed=None):
     """The run records in the kernel's answer ``text``: one list per case; ``BadAnswer``
-    if the text is not a well-formed answer for ``name``."""
+    if the text is not a well-formed answer for ``name``'s cases drawn with ``seed``."""
     if not isinstance(text, str) or len(text) > MAX_ANSWER:
         raise wire.BadAnswer("ответ слишком велик или не текст")
     try:
         blobs = json.loads(text)
     except (ValueError, RecursionError):
         raise wire.BadAnswer("ответ не в формате JSON") from None
-    if not isinstance(blobs, list) or len(blobs) != len(_cases(name)):
+    if not isinstance(blobs, list) or len(blobs) != len(_cases(name, seed)):
         raise wire.BadAnswer("число результатов не совпадает с числом случаев")
     try:
         runs = [[_run_record(wire.decode(run)) for run in case_runs] for case_runs in blobs]
     except (TypeError, AttributeError, RecursionError) as error:
         raise wire.BadAnswer(str(error)) from None
-    for case, case_runs in zip(_cases(name), runs):
+    for case, case_runs in zip(_cases(name, seed), runs):
         if len(case_runs) != case.get("repeat", 1):
             raise wire.BadAnswer("число повторов не совпадает")
     return runs
 
 
-def judge(name, text):
+def judge(name, text, seed=None):
     """The ``Verdict`` on exercise ``name`` for the kernel's answer ``text`` (None when the
-    kernel sent no answer)."""
+    kernel sent no answer) to the cases drawn with ``seed`` (see ``cases_text``); the
+    verdict records the seed. Whatever the text holds, this returns a verdict: an error
+    while judging it (a number too large for a float, say) fails this verdict, nothing
+    else."""
+    return dataclasses.replace(_verdict(name, text, seed), seed=seed)
+
+
+def _verdict(name, text, seed):
     exercise = ALL[name]
     if text is None:
         return Verdict(name, False, f"Функция {name} не проверена: ядро не вернуло результатов "
                                     "(ячейка упала, зависла или вывод проверки был подавлен).")
     try:
-        runs = read_answer(name, text)
+        runs = read_answer(name, text, seed)
     except wire.BadAnswer as error:
         return Verdict(name, False, f"Функция {name} не проверена: ответ ядра не удалось "
                                     f"прочитать ({error}).")
-    with np.errstate(all="ignore"):
-        return _judge(exercise, runs)
+    try:
+        with np.errstate(all="ignore"):
+            return _judge(exercise, runs, seed)
+    except Exception as error:  # noqa: BLE001 (a forged answer fails its own verdict only)
+        return Verdict(name, False, f"Функция {name} не проверена: её результат не удалось "
+                                    f"сравнить с эталоном ({type(error).__name__}). Баллов "
+                                    "за неё нет.")
 
 
-def _judge(exercise, runs):
-    name, cases = exercise.name, _cases(exercise.name)
+def _judge(exercise, runs, seed):
+    name, cases = exercise.name, _cases(exercise.name, seed)
     failed = None
     if exercise.verdict:
         failed = exercise.verdict(cases, runs, _error_text)
@@ -168,7 +183,7 @@ def _judge(exercise, runs):
             return Verdict(name, False, f"Функция {name} не прошла скрытую проверку "
                                         f"«{label}»:\n{problem}.", case=label)
     else:
-        for case, expected, case_runs in zip(cases, _expected(name), runs):
+        for case, expected, case_runs in zip(cases, _expected(name, seed), runs):
             try:
                 problem = _compare_runs(exercise, case, expected, case_runs[0])
             except (TypeError, ValueError, IndexError, KeyError) as error:

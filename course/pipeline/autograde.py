@@ -28,7 +28,8 @@ import matplotlib
 import nbformat
 
 from course import notebooks
-from course.pipeline import execute, notes, record, sandbox, scan, submission
+from course.pipeline import execute, ids, notes, record, sandbox, scan, submission
+from course.judge.seeds import course_secret, keep_secret, submission_seed
 from course.pipeline.prepare import LessonVersions, prepare
 from course.pipeline.limits import Limits
 from course.pipeline.submission import CannotGrade, Settings, Submission
@@ -54,6 +55,7 @@ class Task:
     fonts: tuple     # matplotlib's font cache files to start from
     skip: frozenset  # grade_ids of the experiment cells, not run
     shown: dict      # {grade_id: outputs} the student's notebook had in them
+    seed: int        # of the hidden cases (``course.judge.seeds``)
 
 
 def _run(task):
@@ -61,7 +63,7 @@ def _run(task):
     with tempfile.TemporaryDirectory(prefix="course-run-") as work:
         return execute.execute(nbformat.from_dict(task.prepared), task.executed, task.kit,
                                Path(work), task.limits, fonts=task.fonts, skip=task.skip,
-                               shown=task.shown)
+                               shown=task.shown, seed=task.seed)
 
 
 def _extra(folder, lesson, kit):
@@ -131,6 +133,10 @@ def autograde(course, lessons, students=None, settings=None, progress=None, timi
     found = [_read(course, student, lesson) for lesson in lessons for student in sorted(
         p.parent.name for p in course.glob(f"submitted/*/{lesson}") if p.is_dir())
         if students is None or student in students]
+    refused = [s for s in found if not ids.is_valid(s.student)]
+    found = [s for s in found if ids.is_valid(s.student)]
+    for s in refused:
+        s.notes = [notes.refused_id()]
     lessons = sorted({s.lesson for s in found})
     record.check_generated(course, lessons)
     readable = [s for s in found if s.unreadable is None]
@@ -147,6 +153,7 @@ def autograde(course, lessons, students=None, settings=None, progress=None, timi
                       for name, where in ((PROBE_RIGHT, "source"), (PROBE_WRONG, "release"))]
             _execute_all(course, readable, probes, versions, work, settings, progress, timings)
             _check_probes(lessons, probes)
+            keep_secret(course)  # before anything drawn with it is recorded
             executed = [s for s in readable if s.failure is None]
             failed = record.record(course, work / "executed", [s.pair for s in executed],
                                    timings)
@@ -158,7 +165,7 @@ def autograde(course, lessons, students=None, settings=None, progress=None, timi
     for s in found:
         s.flags = scan.scan_folder(course / "submitted" / s.student / s.lesson, s.lesson)
         submission.save(course, s)
-    return found
+    return found + refused
 
 
 def _probe(name, nb, lesson):
@@ -200,7 +207,7 @@ def _execute_all(course, readable, probes, versions, work, settings, progress, t
     tasks = {}
     fonts = tuple(sorted(Path(matplotlib.get_cachedir()).glob("fontlist-*.json")))
     probe_pairs = {p.pair for p in probes}
-    for s in [*readable, *probes]:
+    for s in [*probes, *readable]:  # the probes first: no submission can make them fail
         is_probe, kit = s.pair in probe_pairs, course / "release" / s.lesson
         submitted = course / "submitted" / s.student / s.lesson
         executed = work / ("probes" if is_probe else "executed") / s.student / s.lesson
@@ -212,10 +219,10 @@ def _execute_all(course, readable, probes, versions, work, settings, progress, t
                     shutil.copy(submitted / name, executed / name)
         tasks[s.pair] = Task(prepare(s, versions[s.lesson]), executed / f"{s.lesson}.ipynb",
                              kit, settings.limits, fonts, versions[s.lesson].experiments,
-                             s.shown)
+                             s.shown, _seed(course, s.student, s.lesson))
     timings["prepare"] = time.perf_counter() - began
     began = time.perf_counter()
-    by = {s.pair: s for s in [*readable, *probes]}
+    by = {s.pair: s for s in [*probes, *readable]}
 
     def finish(pair, result, error):
         s = by[pair]
@@ -238,6 +245,18 @@ def _execute_all(course, readable, probes, versions, work, settings, progress, t
     timings["execute"] = time.perf_counter() - began
     timings["per_notebook"] = {key: sum(s.run["seconds"][key] for s in by.values() if s.run)
                                for key in execute.Run().seconds}
+
+
+def _seed(course, student, lesson):
+    """The seed of the hidden cases of a submission (``course.judge.seeds``), from the file
+    as submitted (a probe: its lesson's source or release notebook)."""
+    where = {PROBE_RIGHT: "source", PROBE_WRONG: "release"}.get(student)
+    path = (course / where / lesson if where else course / "submitted" / student / lesson)
+    try:
+        notebook = (path / f"{lesson}.ipynb").read_bytes()
+    except OSError:
+        notebook = b""
+    return submission_seed(course_secret(course), student, lesson, notebook)
 
 
 def _pool(tasks, pairs, jobs, finish):

@@ -29,6 +29,7 @@ Used by ``course.pipeline.autograde`` in its worker processes, in place of nbgra
 """
 
 import copy
+import hmac
 import json
 import os
 import shutil
@@ -37,6 +38,7 @@ import subprocess
 import threading
 import time
 from dataclasses import dataclass, field, fields
+from typing import NamedTuple
 from pathlib import Path
 
 import nbformat
@@ -48,6 +50,7 @@ from course import judge
 from course.client import answer, runner, wire
 from course.exercises import BY_CELL
 from course.nbmeta import is_autograded, grade_id, points
+from course.pipeline import inert
 from course.pipeline.sandbox import SandboxedKernelManager
 
 MAX_RESTARTS = 10
@@ -92,7 +95,9 @@ class Run:
     abandoned: list = field(default_factory=list)    # not run: the kernel died too often
     over_budget: list = field(default_factory=list)  # not run: the notebook's time was up
     memory: list = field(default_factory=list)       # the sandbox exceeded its memory or processes
+    disk: list = field(default_factory=list)         # the private folder exceeded its size
     verdicts: dict = field(default_factory=dict)
+    seed: int = None  # the seed the hidden cases were drawn with (``course.judge.seeds``)
     # seconds spent: starting kernels, in the kernel half of the checks, judging, other cells
     seconds: dict = field(default_factory=lambda: dict.fromkeys(
         ("kernel_start", "checks_in_kernel", "judge", "cells"), 0.0))
@@ -103,9 +108,10 @@ class Run:
         return {f.name: getattr(self, f.name) for f in fields(self) if f.name != "verdicts"}
 
 
-def probe_source(name):
-    """The code the kernel runs in place of exercise ``name``'s hidden-check cell."""
-    return (_PROBE + f"_course_probe({_CLIENT!r}, {name!r}, {judge.cases_text(name)!r}, "
+def probe_source(name, seed=None):
+    """The code the kernel runs in place of exercise ``name``'s hidden-check cell, with the
+    cases drawn with ``seed``."""
+    return (_PROBE + f"_course_probe({_CLIENT!r}, {name!r}, {judge.cases_text(name, seed)!r}, "
             f"{ANSWER_MIME!r}, globals())\ndel _course_probe\n")
 
 
@@ -139,30 +145,103 @@ def _failed_output(index, why):
 KILLED = "аварийно завершила ядро Python"
 _WHY = {"killed": f"{KILLED}, и ядро запущено заново",
         "hung": "не завершилась за отведённое время и не остановилась по прерыванию",
-        "memory": "превысила предел памяти или числа процессов песочницы"}
+        "memory": "превысила предел памяти или числа процессов песочницы",
+        "disk": "записала в папку работы больше файлов, чем позволяет песочница"}
+
+
+MAX_NOTEBOOK_OUTPUT = 64 * 2 ** 20  # characters kept over all cells (judges' answers apart)
+MAX_MESSAGE = MAX_CELL_OUTPUT  # bytes of one message's content; a larger one is not decoded
+TOO_LARGE = "\n[вывод ячейки слишком велик и обрезан]\n"
+_DISPLAYS = ("display_data", "execute_result", "update_display_data")
+
+
+def _bounded(session):
+    """Make ``session`` (the kernel client's) decode no message whose frames pass
+    ``MAX_MESSAGE`` bytes: its signature is checked and its headers read, and it becomes a
+    short stdout note of the same cell, so a kernel cannot make the grader parse hundreds
+    of megabytes (only receive them)."""
+    real = session.deserialize
+
+    def deserialize(msg_list, content=True, copy=True):
+        if sum(memoryview(frame).nbytes for frame in msg_list[1:]) <= MAX_MESSAGE:
+            return real(msg_list, content=content, copy=copy)
+        frames = [bytes(frame) for frame in msg_list[:4]]
+        if session.auth is not None and not hmac.compare_digest(
+                frames[0], session.sign(frames[1:4] + [memoryview(msg_list[4])])):
+            raise ValueError("Invalid Signature")
+        header = session.unpack(frames[1])
+        return {"header": {**header, "msg_type": "stream"}, "msg_id": header.get("msg_id"),
+                "msg_type": "stream", "parent_header": session.unpack(frames[2]),
+                "metadata": {}, "content": {"name": "stdout", "text": TOO_LARGE},
+                "buffers": []}
+
+    session.deserialize = deserialize
 
 
 class _Client(NotebookClient):
-    """nbclient with a cap on the output kept per cell."""
+    """nbclient that keeps only what may be stored and shown of the kernel's messages.
 
-    def output(self, outs, msg, display_id, cell_index):
-        size = len(json.dumps(msg.get("content", {}), default=str))
-        self._spent = getattr(self, "_spent", {})
-        self._spent[cell_index] = self._spent.get(cell_index, 0) + size
-        if self._spent[cell_index] > MAX_CELL_OUTPUT:
-            if self._spent[cell_index] - size <= MAX_CELL_OUTPUT:
-                outs.append(nbformat.v4.new_output(
-                    "stream", name="stdout", text="\n[вывод ячейки слишком велик и обрезан]\n"))
+    Every message a cell causes (displays and their updates, clears, streams, errors) counts
+    towards its cell's ``MAX_CELL_OUTPUT`` and the notebook's ``MAX_NOTEBOOK_OUTPUT``; past
+    either, the cell's further messages are dropped (the judge's answer counts only towards
+    its cell). Displays keep only the types ``inert.safe_data`` allows, and the judge's
+    answer in a judged cell; widget messages are dropped, so no widget state is stored."""
+
+    store_widget_state = False
+    judged_cells = frozenset()  # indices of the cells whose answer the judge reads
+
+    async def async_start_new_kernel_client(self):
+        _bounded(self.km.session)
+        return await super().async_start_new_kernel_client()
+
+    def process_message(self, msg, cell, cell_index):
+        kind = msg["msg_type"]
+        if kind in ("status", "execute_input"):
+            return super().process_message(msg, cell, cell_index)
+        if kind.startswith("comm"):
             return None
-        return super().output(outs, msg, display_id, cell_index)
+        content = msg.get("content", {})
+        data = content.get("data") if kind in _DISPLAYS else None
+        answer = (isinstance(data, dict) and ANSWER_MIME in data
+                  and cell_index in self.judged_cells)
+        if isinstance(data, dict):
+            content["data"] = {**inert.safe_data(data),
+                               **({ANSWER_MIME: data[ANSWER_MIME]} if answer else {})}
+        size = len(json.dumps(content, default=str))
+        self._spent = getattr(self, "_spent", {})
+        before, total = self._spent.get(cell_index, 0), sum(self._spent.values())
+        self._spent[cell_index] = before + size
+        if before + size > MAX_CELL_OUTPUT or (total + size > MAX_NOTEBOOK_OUTPUT
+                                               and not answer):
+            if not getattr(self, "_cut", set()) & {cell_index}:
+                self._cut = getattr(self, "_cut", set()) | {cell_index}
+                cell.outputs.append(nbformat.v4.new_output("stream", name="stdout",
+                                                           text=TOO_LARGE))
+            return None
+        return super().process_message(msg, cell, cell_index)
 
 
 _TICK = os.sysconf("SC_CLK_TCK")
 
 
+def _too_big(folder, limit):
+    """Whether ``folder`` holds more than ``limit`` bytes or ``MAX_FILES`` entries."""
+    size, entries = _folder_size(folder)
+    return size > limit or entries > MAX_FILES
+
+
+class Proc(NamedTuple):
+    """One process as /proc shows it."""
+
+    parent: int
+    rss: int      # resident bytes
+    cpu: float    # CPU seconds of it and of its reaped children
+    name: bytes   # the command's name
+    threads: int
+
+
 def _processes():
-    """{pid: (parent pid, resident bytes, CPU seconds of it and of its reaped children,
-    command name)} of every process of this machine."""
+    """{pid: ``Proc``} of every process of this machine."""
     found = {}
     for entry in os.scandir("/proc"):
         if not entry.name.isdigit():
@@ -172,18 +251,18 @@ def _processes():
                 head, tail = f.read().rsplit(b")", 1)
             fields = tail.split()
             cpu = sum(int(fields[i]) for i in range(11, 15)) / _TICK  # utime..cstime
-            found[int(entry.name)] = (int(fields[1]), int(fields[21]) * os.sysconf(
-                "SC_PAGE_SIZE"), cpu, head.split(b"(", 1)[1])
+            found[int(entry.name)] = Proc(int(fields[1]), int(fields[21]) * os.sysconf(
+                "SC_PAGE_SIZE"), cpu, head.split(b"(", 1)[1], int(fields[17]))
         except (OSError, IndexError, ValueError):
             continue
     return found
 
 
 def _sandbox_tree(root):
-    """The pids of ``root`` and its descendants, with their {pid: ...} of ``_processes``."""
+    """{pid: ``Proc``} of ``root`` and its descendants."""
     found, children = _processes(), {}
-    for pid, (parent, *_) in found.items():
-        children.setdefault(parent, []).append(pid)
+    for pid, proc in found.items():
+        children.setdefault(proc.parent, []).append(pid)
     todo, tree = [root], []
     while todo:
         pid = todo.pop()
@@ -201,6 +280,29 @@ def _run_delay(pid):
         return 0.0
 
 
+MAX_FILES = 20_000  # files and folders in a private folder; more is not a lesson's work
+
+
+def _folder_size(folder):
+    """(bytes on disk, entries) under ``folder``, not following links; stops counting past
+    ``MAX_FILES`` entries."""
+    total, entries, todo = 0, 0, [str(folder)]
+    while todo and entries <= MAX_FILES:
+        try:
+            with os.scandir(todo.pop()) as listing:
+                for entry in listing:
+                    entries += 1
+                    try:
+                        total += entry.stat(follow_symlinks=False).st_blocks * 512
+                        if entry.is_dir(follow_symlinks=False):
+                            todo.append(entry.path)
+                    except OSError:
+                        continue
+        except OSError:
+            continue
+    return total, entries
+
+
 class _Watchdog:
     """Watches the kernel's sandbox while a notebook runs.
 
@@ -210,10 +312,12 @@ class _Watchdog:
     ``WALL_FACTOR`` times that, for cells that wait instead of compute. Past either the cell
     is interrupted (``interrupted``: "cpu" or "wall"); ``GRACE`` seconds more and the sandbox
     is killed (``reason`` "hung"). The sandbox is killed too when its processes together hold
-    more memory or number more than ``limits`` allow (``reason`` "memory")."""
+    more memory or run more threads than ``limits`` allow (``reason`` "memory"), or when its
+    writable ``folder`` holds more than ``limits.disk_mb`` or ``MAX_FILES`` entries
+    (``reason`` "disk")."""
 
-    def __init__(self, client, limits):
-        self.client, self.limits = client, limits
+    def __init__(self, client, limits, folder=None):
+        self.client, self.limits, self.folder = client, limits, folder
         self.reason, self.cell, self.interrupted = None, None, None
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._watch, daemon=True)
@@ -231,19 +335,19 @@ class _Watchdog:
 
     def cpu(self):
         """CPU seconds the sandbox's processes have used so far."""
-        return sum(p[2] for p in self._tree().values())
+        return sum(p.cpu for p in self._tree().values())
 
     def begin_cell(self):
         tree = self._tree()
         self.interrupted = None
-        self.cell = (sum(p[2] for p in tree.values()), time.monotonic(),
+        self.cell = (sum(p.cpu for p in tree.values()), time.monotonic(),
                      {pid: _run_delay(pid) for pid in tree})
 
     def _used(self, tree, cell):
         """(CPU seconds, waiting seconds) of the running cell."""
         cpu0, wall0, delay0 = cell
         delayed = max((_run_delay(pid) - delay0.get(pid, 0.0) for pid in tree), default=0.0)
-        return sum(p[2] for p in tree.values()) - cpu0, time.monotonic() - wall0 - delayed
+        return sum(p.cpu for p in tree.values()) - cpu0, time.monotonic() - wall0 - delayed
 
     def end_cell(self):
         """(CPU seconds, waiting seconds) the cell took."""
@@ -251,16 +355,20 @@ class _Watchdog:
         return used
 
     def _watch(self):
-        limits = self.limits
+        limits, tick = self.limits, 0
         ceiling = WALL_FACTOR * limits.cell_timeout
         while not self._stop.wait(0.2):
+            tick += 1
             pid, cell = self._pid(), self.cell
             if pid is None:
                 continue
             tree = _sandbox_tree(pid)
-            if sum(p[1] for p in tree.values()) > limits.memory_gb * 2 ** 30 \
-                    or len(tree) > limits.processes:
+            if sum(p.rss for p in tree.values()) > limits.memory_gb * 2 ** 30 \
+                    or sum(p.threads for p in tree.values()) > limits.processes:
                 self._kill(pid, "memory")
+            elif self.folder is not None and tick % 2 == 0 \
+                    and _too_big(self.folder, limits.disk_mb * 2 ** 20):
+                self._kill(pid, "disk")
             elif cell is not None:
                 cpu, waited = self._used(tree, cell)
                 if cpu > limits.cell_timeout + GRACE or waited > ceiling + GRACE:
@@ -283,8 +391,8 @@ class _Watchdog:
 def _interrupt(tree):
     """Send SIGINT to the sandbox's processes but bubblewrap's own (the kernel turns it into
     KeyboardInterrupt in the running cell, as Jupyter's interrupt does)."""
-    for pid, (*_, name) in tree.items():
-        if name != b"bwrap":
+    for pid, proc in tree.items():
+        if proc.name != b"bwrap":
             try:
                 os.kill(pid, signal.SIGINT)
             except (ProcessLookupError, PermissionError):
@@ -318,7 +426,8 @@ def _shown(outputs):
     return [note, *(nbformat.from_dict(out) for out in outputs)]
 
 
-def execute(nb, out_path, kit, work, limits, fonts=(), skip=frozenset(), shown=None):
+def execute(nb, out_path, kit, work, limits, fonts=(), skip=frozenset(), shown=None,
+            seed=None):
     """Run the prepared notebook ``nb`` (a NotebookNode, never re-read from the sandbox)
     and write it, executed and judged, to ``out_path``; a ``Run``.
 
@@ -326,8 +435,9 @@ def execute(nb, out_path, kit, work, limits, fonts=(), skip=frozenset(), shown=N
     temporary folder of the grader; ``limits``: a ``course.pipeline.limits.Limits``;
     ``fonts``: matplotlib font-cache files to start from;
     ``skip``: grade_ids of the cells not to run; ``shown``: {grade_id: outputs} the student's
-    notebook had in them."""
-    run, failed_starts = Run(), 0
+    notebook had in them; ``seed``: the submission's, for its hidden cases (None: the
+    course's fixed cases)."""
+    run, failed_starts = Run(seed=seed), 0
     connection = Path(work) / "c"
     judged = {i: BY_CELL[grade_id(c)] for i, c in enumerate(nb.cells)
               if c.cell_type == "code" and grade_id(c) in BY_CELL}
@@ -342,6 +452,7 @@ def execute(nb, out_path, kit, work, limits, fonts=(), skip=frozenset(), shown=N
                          allow_errors=True, kernel_name="python3", shutdown_kernel="immediate",
                          resources={"metadata": {"path": str(folder)}})
         client.kernel_manager_class = SandboxedKernelManager
+        client.judged_cells = frozenset(judged)
         client.config = Config({"SandboxedKernelManager": {
             "private": str(folder.parent), "read_only": [str(folder / p.name)
                                                          for p in kit.iterdir() if p.is_dir()],
@@ -356,7 +467,8 @@ def execute(nb, out_path, kit, work, limits, fonts=(), skip=frozenset(), shown=N
             began = time.monotonic()
             with client.setup_kernel(stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL):
                 run.seconds["kernel_start"] += time.monotonic() - began
-                dog = _Watchdog(client, limits)
+                # the private and the connection folder: all the sandbox may write to disk
+                dog = _Watchdog(client, limits, Path(work))
                 budget = [dog.cpu(), 0.0]  # CPU at the start, waiting so far: each run afresh
                 for index, cell in enumerate(current.cells):
                     if cell.cell_type != "code":
@@ -373,7 +485,8 @@ def execute(nb, out_path, kit, work, limits, fonts=(), skip=frozenset(), shown=N
                         _give_up(current, index, run.over_budget, "не выполнена: время на весь "
                                  f"ноутбук ({limits.notebook_timeout} с) истекло")
                         break
-                    budget[1] += _run_cell(client, dog, current, index, judged.get(index), run)
+                    budget[1] += _run_cell(client, dog, current, index, judged.get(index), run,
+                                           seed)
             break
         except (DeadKernelError, RuntimeError) as error:
             if index is None:  # it never reached the first cell (nbclient: RuntimeError)
@@ -384,7 +497,7 @@ def execute(nb, out_path, kit, work, limits, fonts=(), skip=frozenset(), shown=N
             if not isinstance(error, DeadKernelError):
                 raise
             getattr(run, (dog.reason if dog and dog.reason else "killed")).append(index)
-            if len(run.killed) + len(run.hung) + len(run.memory) > MAX_RESTARTS:
+            if len(run.killed) + len(run.hung) + len(run.memory) + len(run.disk) > MAX_RESTARTS:
                 current.cells[index].outputs = [_failed_output(index, KILLED)]
                 _give_up(current, index + 1, run.abandoned,
                          "не выполнена: ядро Python аварийно завершалось больше "
@@ -412,11 +525,12 @@ def _give_up(nb, start, bucket, why):
             nb.cells[index].outputs = [_failed_output(index, why)]
 
 
-def _run_cell(client, dog, nb, index, exercise, run):
-    """Run one cell (a judged cell: its probe, then the judge); the seconds it waited."""
+def _run_cell(client, dog, nb, index, exercise, run, seed=None):
+    """Run one cell (a judged cell: its probe with the cases of ``seed``, then the judge);
+    the seconds it waited."""
     cell = nb.cells[index]
     if exercise:
-        cell.source = probe_source(exercise.name)
+        cell.source = probe_source(exercise.name, seed)
     began = time.monotonic()
     dog.begin_cell()
     try:
@@ -431,6 +545,7 @@ def _run_cell(client, dog, nb, index, exercise, run):
     if exercise:
         cell = nb.cells[index]
         start = time.monotonic()
-        run.verdicts[exercise.cell] = judge.judge(exercise.name, answer_text(cell.outputs))
+        run.verdicts[exercise.cell] = judge.judge(exercise.name, answer_text(cell.outputs),
+                                                  seed)
         run.seconds["judge"] += time.monotonic() - start
     return waited

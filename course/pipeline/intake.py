@@ -22,7 +22,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from course.notebooks import lesson_of, read_notebook
-from course.pipeline import submission
+from course.pipeline import ids, submission
 from course.russian import plural
 
 MOODLE_FOLDER = re.compile(r"^(?P<name>.+?)_(?P<id>\d+)_assign(?:submission|feedback)_")
@@ -42,8 +42,8 @@ class Intake:
 
 
 def _student_id(text):
-    """A folder-safe student id: spaces and odd characters become '_'."""
-    return re.sub(r"[^\w.-]+", "_", text.strip(), flags=re.U).strip("_") or "без_имени"
+    """A folder-safe student id (``ids.from_name``): never ``..``, never a formula."""
+    return ids.from_name(text)
 
 
 def detect(root):
@@ -66,12 +66,12 @@ def _candidates(root, lesson, layout):
         matches = [(folder, MOODLE_FOLDER.match(folder.name))
                    for folder in sorted(p for p in root.iterdir() if p.is_dir())]
         matches = [(folder, m) for folder, m in matches if m]
-        ids = {}
+        numbers = {}
         for _, m in matches:
-            ids.setdefault(_student_id(m["name"]), set()).add(m["id"])
+            numbers.setdefault(_student_id(m["name"]), set()).add(m["id"])
         for folder, m in matches:
             student = _student_id(m["name"])
-            if len(ids[student]) > 1:  # namesakes: Moodle's participant id tells them apart
+            if len(numbers[student]) > 1:  # namesakes: Moodle's participant id tells them apart
                 student = f"{student}_{m['id']}"
             found.setdefault(student, []).extend(sorted(folder.rglob("*.ipynb")))
     else:

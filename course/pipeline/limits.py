@@ -18,8 +18,10 @@ def _limit(default, flag, metavar, help):
 class Limits:
     """Per submission: memory (GiB, the whole sandbox: each process at most that much
     address space, and the grader kills the sandbox when its processes together hold more),
-    processes and threads, bytes per file written (MiB), seconds per cell (then interrupted)
-    and per notebook (then the remaining cells fail)."""
+    processes and threads, bytes per file written (MiB), disk (MiB: the size of the
+    sandbox's /tmp, a tmpfs, and again of its private folder, which the grader measures),
+    seconds of CPU per cell (then interrupted) and per notebook (then the remaining cells
+    fail)."""
 
     memory_gb: float = _limit(4.0, "--memory-gb", "ГБ",
                               "предел памяти на работу в гигабайтах")
@@ -27,6 +29,9 @@ class Limits:
                             "предел числа процессов и потоков ядра")
     file_mb: int = _limit(512, "--file-mb", "МБ",
                           "предел размера одного файла, который пишет ядро, в мегабайтах")
+    disk_mb: int = _limit(1024, "--disk-mb", "МБ",
+                          "предел места на диске для работы в мегабайтах: столько в её /tmp "
+                          "и столько же в её папке")
     cell_timeout: int = _limit(60, "--timeout", "С", "предел времени на ячейку в секундах")
     notebook_timeout: int = _limit(
         900, "--notebook-timeout", "С",

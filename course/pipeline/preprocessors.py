@@ -1,6 +1,7 @@
 """The course's nbgrader preprocessors, configured in nbgrader_config.py.
 
 ``HideHiddenTracebacks`` (feedback): a hidden check's error shows its message only.
+``DisarmStudentMarkers`` (feedback): hidden-test markers a student wrote are plain text.
 ``RestoreDeletedCells`` (autograde): nbgrader's OverwriteCells, with deleted grade cells put
 back in the right place also after read-only cells.
 """
@@ -8,7 +9,7 @@ back in the right place also after read-only cells.
 from nbgrader.preprocessors import NbGraderPreprocessor, OverwriteCells
 from traitlets import Unicode
 
-from course.nbmeta import grade_id
+from course.nbmeta import grade_id, is_autograded
 
 
 class HideHiddenTracebacks(NbGraderPreprocessor):
@@ -25,6 +26,24 @@ class HideHiddenTracebacks(NbGraderPreprocessor):
             for output in cell.get("outputs", []):
                 if output.output_type == "error":
                     output.traceback = [f"{output.ename}: {output.evalue}"]
+        return cell, resources
+
+
+class DisarmStudentMarkers(NbGraderPreprocessor):
+    """Break the hidden-test delimiters in every cell but the test cells (whose text comes
+    from the gradebook): nbgrader's ``ClearHiddenTests`` raises on an unclosed or nested
+    marker, or on one outside a test cell, and the student's feedback would not be made.
+    The words stay readable (a zero-width joiner goes between them). Configured before
+    ``HideHiddenTracebacks`` and ``ClearHiddenTests``."""
+
+    begin_test_delimeter = Unicode("BEGIN HIDDEN TESTS").tag(config=True)
+    end_test_delimeter = Unicode("END HIDDEN TESTS").tag(config=True)
+
+    def preprocess_cell(self, cell, resources, index):
+        if not is_autograded(cell):
+            for marker in (self.begin_test_delimeter, self.end_test_delimeter):
+                first, _, rest = marker.partition(" ")
+                cell.source = cell.source.replace(marker, f"{first}\u200d {rest}")
         return cell, resources
 
 

@@ -19,7 +19,7 @@ import matplotlib
 from nbgrader.api import Gradebook, MissingEntry
 
 from course.lessons import LESSONS
-from course.pipeline import submission
+from course.pipeline import ids, submission
 from course.russian import plural
 
 
@@ -117,7 +117,8 @@ def write(course, out_dir):
         with open(out / name, "w", newline="", encoding="utf-8") as f:
             writer = csv.writer(f)
             writer.writerow(header)
-            writer.writerows(rows)
+            # ids, file names and notes come from submissions: never a formula
+            writer.writerows([[ids.csv_cell(value) for value in row] for row in rows])
     _plot(data, out / "report.png")
     sections = []
     for name, (title, header, rows) in found.items():

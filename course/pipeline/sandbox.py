@@ -117,7 +117,8 @@ def command(private, connection, read_only=(), files=(), limits=None, cgroup=Non
     args = ["bwrap", "--unshare-all", "--uid", str(SANDBOX_UID), "--gid", str(SANDBOX_UID),
             "--cap-drop", "ALL", "--die-with-parent", "--new-session", "--hostname", "sandbox",
             *_system_binds()]
-    args += ["--proc", "/proc", "--dev", "/dev", "--tmpfs", "/tmp",
+    size = ["--size", str(limits.disk_mb * mb)] if _tmpfs_size_supported() else []
+    args += ["--proc", "/proc", "--dev", "/dev", *size, "--tmpfs", "/tmp",
              "--dir", "/tmp/home", "--dir", "/tmp/ipython", "--dir", "/tmp/matplotlib"]
     # after the empty /tmp, or a Python under /tmp (a course cloned there) would be hidden
     for path in python_paths():
@@ -134,6 +135,16 @@ def command(private, connection, read_only=(), files=(), limits=None, cgroup=Non
     if cgroup is not None:
         prefix = ["sh", "-c", 'echo $$ > "$0/cgroup.procs" && exec "$@"', str(cgroup), *prefix]
     return prefix + args + ["--"]
+
+
+@functools.lru_cache(maxsize=1)
+def _tmpfs_size_supported():
+    """Whether this bubblewrap can size a tmpfs (``--size``, bubblewrap 0.7 and later)."""
+    try:
+        done = subprocess.run(["bwrap", "--help"], capture_output=True, text=True)
+    except OSError:
+        return False
+    return "--size" in done.stdout + done.stderr
 
 
 @functools.lru_cache(maxsize=1)

@@ -1,8 +1,10 @@
 """Scan of a submission, outside the kernel, for attempts to fool the checks.
 
-Each finding is a Russian sentence for the instructor's report. In the notebook, cells that
-autograde overwrites from the gradebook (the test cells) are skipped; every other code cell
-is parsed (IPython magics and shell lines are blanked first) and walked. Beside the notebook,
+Each finding is a Russian sentence for the instructor's report. In the notebook, the cells
+whose text autograde takes from the lesson's ``source/`` notebook (test and read-only cells)
+are skipped, decided from ``source/``, never from the submission's own marks (a cell that
+forges test marks is scanned: autograde runs it); every other code cell is parsed (IPython
+magics and shell lines are blanked first) and walked. Beside the notebook,
 Python files that the lesson's kit does not ship, or ships with other contents (a fake
 ``course`` package, a patched helper), are named.
 """
@@ -11,9 +13,9 @@ import ast
 import re
 from pathlib import Path
 
-from course.lessons import KIT, KIT_FILES
+from course.lessons import KIT, KIT_FILES, notebook
+from course.nbmeta import grade_id, marks
 from course.notebooks import read_notebook
-from course.nbmeta import is_autograded
 
 MODULE_ALIASES = {"np": "numpy", "numpy": "numpy", "builtins": "builtins", "sys": "sys",
                   "__builtins__": "builtins", "math": "math"}
@@ -38,8 +40,19 @@ KERNEL_HOOKS = {"set_custom_exc", "showtraceback", "showsyntaxerror", "input_tra
                 "register_magic_function", "shell_handlers", "events"}
 
 
-def _is_test_cell(cell):
-    return is_autograded(cell)
+def replaced_from_source(cells, source_cells):
+    """Indices of the ``cells`` whose text autograde replaces with the source's: for each
+    grade_id that the source gives a marked cell which is not an answer, the first cell that
+    carries it (autograde drops the marks of later ones, and runs them as they are)."""
+    fixed = {grade_id(c) for c in source_cells
+             if grade_id(c) is not None and not marks(c).get("solution")}
+    found, seen = set(), set()
+    for index, cell in enumerate(cells):
+        gid = grade_id(cell)
+        if gid in fixed and gid not in seen:
+            found.add(index)
+        seen.add(gid)
+    return found
 
 
 def _dotted(node):
@@ -145,15 +158,19 @@ def scan_source(source):
     return visitor.found
 
 
-def scan_notebook(path):
-    """Findings for a submitted notebook file (its non-test code cells)."""
+def scan_notebook(path, source=None):
+    """Findings for a submitted notebook file: its code cells but those whose text autograde
+    takes from ``source`` (the path of the lesson's source notebook; without it, every code
+    cell is scanned)."""
     nb, _ = read_notebook(path)
     if nb is None:
         return []  # an unreadable file holds no code to run; autograde reports it
     cells = nb["cells"]
+    origin = read_notebook(source)[0] if source is not None else None
+    skipped = replaced_from_source(cells, origin["cells"]) if origin else set()
     found = []
-    for cell in cells:
-        if cell.get("cell_type") == "code" and not _is_test_cell(cell):
+    for index, cell in enumerate(cells):
+        if cell.get("cell_type") == "code" and index not in skipped:
             source = cell.get("source", "")
             source = "".join(source) if isinstance(source, list) else source
             for item in scan_source(source):
@@ -165,11 +182,16 @@ def scan_notebook(path):
 PYTHON_FILES = (".py", ".pyc", ".pth", ".so")
 
 
-def scan_folder(folder, lesson):
+def scan_folder(folder, lesson, source=None):
     """Findings for a submission folder ``submitted/<student>/<lesson>``: its notebook's code
-    and the Python files beside it that are not the lesson's kit as shipped."""
+    and the Python files beside it that are not the lesson's kit as shipped. ``source``: the
+    lesson's source notebook (default: the course's, ``<course>/source/<lesson>``, beside
+    ``submitted/``; else this repository's)."""
     folder = Path(folder)
-    found = scan_notebook(folder / f"{lesson}.ipynb")
+    if source is None:
+        beside = folder.parent.parent.parent / "source" / lesson / f"{lesson}.ipynb"
+        source = beside if beside.is_file() else notebook(lesson, "source")
+    found = scan_notebook(folder / f"{lesson}.ipynb", source)
     kit = {f"optkit/{name}": KIT / name for name in KIT_FILES[lesson]}
     for path in sorted(folder.rglob("*")):
         name = path.relative_to(folder).as_posix()

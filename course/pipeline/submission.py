@@ -11,15 +11,13 @@ stand beside it: they cross the same stages.
 """
 
 import json
-import re
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 
+from course.pipeline import ids
 from course.pipeline.limits import Limits
 
 LEDGER = "ledger"
-# one path component: what a folder under submitted/ can be named (never "." or "..")
-_PLAIN_NAME = re.compile(r"^(?!\.{1,2}$)[^/\\\x00]{1,255}$")
 
 
 @dataclass(frozen=True)
@@ -98,8 +96,8 @@ class Submission:
 
 
 def _path(course, student, lesson):
-    if not (_PLAIN_NAME.match(student) and _PLAIN_NAME.match(lesson)):
-        raise ValueError(f"not a plain folder name: {student!r}, {lesson!r}")
+    if not (ids.is_valid(student) and ids.is_valid(lesson)):
+        raise ValueError(f"not a valid id: {student!r}, {lesson!r}")
     return Path(course) / LEDGER / student / f"{lesson}.json"
 
 

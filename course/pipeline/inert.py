@@ -1,0 +1,77 @@
+"""What a student produced, made inert before anyone else sees it: one home for the rule.
+
+* Outputs (``safe_data``): only plain text and PNG images (valid base64) are kept, from the
+  submitted notebook (``course.notebooks.shown_outputs``) and from the kernel while it runs
+  (``execute``); HTML, JavaScript, SVG, Markdown, LaTeX and widget outputs are dropped, so
+  nbconvert never writes a student's markup into a page.
+* Markdown (``markdown2html``): the filter nbconvert uses for formgrader and feedback pages
+  (``HTMLExporter.filters`` in ``nbgrader_config.py``), with raw HTML escaped and
+  ``javascript:``-like links removed; formulas still render.
+* Feedback pages (``with_csp``): a Content-Security-Policy in the page itself, so that even
+  markup that got past the rules above runs no script: scripts only from the CDN of
+  nbconvert's MathJax (no inline script, no event-handler attribute, no ``javascript:``
+  URL), nothing sent anywhere, no plugins, no forms.
+"""
+
+import html
+import re
+
+SHOWN_TYPES = ("text/plain", "image/png")
+MAX_SHOWN = 2 ** 20  # characters of one output kept
+_BASE64 = re.compile(r"[A-Za-z0-9+/=\s]*")
+
+
+# MathJax 2 (nbconvert's template) loads its parts and fonts from cdnjs and evaluates its own
+# inline configuration block, hence 'unsafe-eval' (eval stays out of reach of markup: no
+# inline script or handler may run to call it).
+FEEDBACK_CSP = ("default-src 'none'; script-src https://cdnjs.cloudflare.com 'unsafe-eval'; "
+                "style-src 'unsafe-inline' https://cdnjs.cloudflare.com; img-src data:; "
+                "font-src data: https://cdnjs.cloudflare.com; connect-src 'none'; "
+                "object-src 'none'; base-uri 'none'; form-action 'none'")
+
+
+def with_csp(page):
+    """The HTML text ``page`` with ``FEEDBACK_CSP`` as the first element of its head (a
+    policy applies only to what comes after it); a page that has it there is returned as
+    it is."""
+    meta = f'<meta http-equiv="Content-Security-Policy" content="{FEEDBACK_CSP}">'
+    head = re.search(r"<head\b[^>]*>", page, flags=re.I)
+    if head is None:
+        return f"<!DOCTYPE html>\n<html><head>{meta}</head><body>{page}</body></html>"
+    if page[head.end():].startswith("\n" + meta):
+        return page
+    return page[:head.end()] + "\n" + meta + page[head.end():]
+
+
+def _text(value):
+    if isinstance(value, str):
+        return value
+    if isinstance(value, list) and all(isinstance(line, str) for line in value):
+        return "".join(value)
+    return None
+
+
+def safe_data(data):
+    """The part of an output's ``data`` ({MIME type: value}) that can be shown safely: plain
+    text and PNG images given as base64, each at most ``MAX_SHOWN`` characters."""
+    kept = {}
+    for mime in SHOWN_TYPES:
+        value = _text(data.get(mime)) if isinstance(data, dict) else None
+        if value is None or len(value) > MAX_SHOWN:
+            continue
+        if mime == "image/png" and not _BASE64.fullmatch(value):
+            continue  # nbconvert writes it into an <img src="…"> attribute as it is
+        kept[mime] = value
+    return kept
+
+
+def markdown2html(source):
+    """Markdown to HTML as nbconvert does it (formulas kept for MathJax), but with raw HTML
+    escaped and links of harmful protocols (``javascript:``, ``data:``…) removed."""
+    from nbconvert.filters.markdown_mistune import IPythonRenderer, MarkdownWithMath
+
+    renderer = IPythonRenderer(escape=True, allow_harmful_protocols=False)
+    try:
+        return MarkdownWithMath(renderer=renderer).render(source)
+    except Exception:  # noqa: BLE001 (e.g. a missing attachment: the text, shown as text)
+        return f"<pre>{html.escape(source)}</pre>"
