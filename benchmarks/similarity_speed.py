@@ -31,9 +31,9 @@ def main():
         for lesson in lessons:
             similarity_class.build(course, lesson, honest_count=students - 12)
         prepared = time.perf_counter() - started
-        started = time.perf_counter()
+        started, cpu = time.perf_counter(), time.process_time()
         results = similarity.write(course, lessons, course / "reports")
-        seconds = time.perf_counter() - started
+        seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
         pairs = sum(len(r.pairs) for r in results)
         look = sum(len(r.worth_a_look()) for r in results)
         rows = (course / "reports" / similarity.CSV).read_text("utf-8").count("\n") - 1
@@ -42,7 +42,8 @@ def main():
           f"({students * (students - 1) // 2} pairs per lesson), cores: {os.cpu_count()}; "
           f"generating the notebooks took {prepared:.1f} s")
     print(f"python -m course similarity: {seconds:.1f} s for all lessons "
-          f"({seconds / len(lessons):.1f} s per lesson); pairs sharing anything weighed: "
+          f"({seconds / len(lessons):.1f} s per lesson; processor time {cpu:.1f} s, one "
+          f"process); pairs sharing anything weighed: "
           f"{pairs} (similarity.csv: {rows} rows), worth a look: {look}; "
           f"peak memory {peak:.0f} MB")
 
