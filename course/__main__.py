@@ -186,6 +186,22 @@ def cmd_report(args):
             f"{student} ({lesson})" for student, lesson in sorted(data["flagged"])) + ".")
 
 
+def cmd_similarity(args):
+    from course.pipeline import similarity
+
+    results = similarity.write(args.root, _lessons(args.lessons), args.out)
+    for result in results:
+        look = result.worth_a_look()
+        print(f"Урок {result.lesson}: {plural(len(result.works), 'работа', 'работы', 'работ')}; "
+              f"совпадений, на которые стоит посмотреть: {len(look)}.")
+        for note in result.notes:
+            print(f"  {note}.")
+        for pair in look[:10]:
+            print(f"  {similarity.describe(pair)}")
+    print(f"Все пары с общими редкими фрагментами: {Path(args.out) / similarity.CSV}; "
+          "совпадающие места рядом — в report.html (python -m course report).")
+
+
 # argparse's own words (it asks gettext, which has no Russian catalogue for it).
 ARGPARSE_RU = {
     "usage: ": "использование: ",
@@ -255,6 +271,10 @@ def main(argv=None):
                  "подозрения", lessons=False)
     p.add_argument("--out", default=str(ROOT / "reports"), metavar="ПАПКА",
                    help="куда сохранить отчёт (по умолчанию reports/)")
+    p = _command(sub, "similarity", cmd_similarity, "совпадения между работами студентов, "
+                 "на которые стоит посмотреть")
+    p.add_argument("--out", default=str(ROOT / "reports"), metavar="ПАПКА",
+                   help="куда сохранить similarity.csv (по умолчанию reports/)")
     args = parser.parse_args(argv)
     os.environ["PATH"] = environment()["PATH"]  # for nbgrader run in this process
     args.func(args)

@@ -423,6 +423,10 @@ def test_the_class_report_lists_scores_mistakes_flags_and_notes(graded, tmp_path
     with open(tmp_path / "notes.csv", encoding="utf-8") as f:
         notes = {(row[0], row[1]): row[2] for row in csv.reader(f)}
     assert notes[("stubborn", LESSON)].startswith("ячейка ") and ("perfect", LESSON) not in notes
+    # The similarity section, on a course that autograde really graded (the judge's verdicts)
+    assert (tmp_path / "similarity.csv").read_text("utf-8").startswith("урок,студент 1,")
+    assert "Совпадения, на которые стоит посмотреть" in (tmp_path / "report.html").read_text(
+        "utf-8")
     assert (tmp_path / "report.png").stat().st_size > 10_000
     page = (tmp_path / "report.html").read_text("utf-8")
     assert 'src="report.png"' in page and "шаг сделан вдоль градиента (w + η·g)" in page

@@ -128,6 +128,9 @@ def write(course, out_dir):
             f'<tr><td colspan="{len(header)}">нет</td></tr>')
         sections.append(f'<h2>{title} <a href="{name}">({name})</a></h2>\n'
                         f"<table><tr>{cells}</tr>{body}</table>")
+    from course.pipeline import similarity  # pairs worth a look; writes similarity.csv
+
+    sections.append(similarity.report_section(course, out))
     (out / "report.html").write_text(
         '<!DOCTYPE html>\n<html lang="ru"><head><meta charset="utf-8">'
         "<title>Отчёт по группе</title><style>body{font-family:sans-serif;margin:2em}"
