@@ -15,7 +15,7 @@ import tokenize
 import nbformat
 
 from course.lessons import ROOT, exercises
-from course.pipeline import notes
+from course.pipeline import submission as records
 
 STUB = "    # ВАШ КОД ЗДЕСЬ\n    raise NotImplementedError()"
 
@@ -645,6 +645,7 @@ def build(course, lesson, honest_count=24, seed=0):
         folder = course / "submitted" / student.name / lesson
         folder.mkdir(parents=True, exist_ok=True)
         nbformat.write(notebook(lesson, student), str(folder / f"{lesson}.ipynb"))
-    notes.save(course, notes.VERDICTS, {(s.name, lesson): list(s.verdicts.values())
-                                        for s in students})
+    for s in students:
+        records.save(course, records.Submission(s.name, lesson,
+                                                verdicts=list(s.verdicts.values())))
     return planted

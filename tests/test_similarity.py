@@ -18,7 +18,7 @@ import similarity_class
 from course import reference
 from course.__main__ import main
 from course.exercises import ALL
-from course.pipeline import notes, similarity
+from course.pipeline import similarity, submission
 from course.pipeline.similarity import code, page
 
 SEED = 1  # the class of the assertions below; the final report gives other seeds' results
@@ -147,7 +147,7 @@ def course_copy(graded, tmp_path):
 
 def test_without_verdicts_the_wrong_answer_signal_is_missing_and_said(course_copy):
     course, planted = course_copy
-    (course / notes.VERDICTS).unlink()
+    shutil.rmtree(course / submission.LEDGER)
     result = similarity.analyse(course, "02_nesterov")
     assert any("вердикт" in note for note in result.notes)
     assert all(pair.signals["wrong"] == 0 for pair in result.pairs)

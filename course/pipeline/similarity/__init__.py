@@ -77,13 +77,14 @@ def describe(pair):
 
 
 def judged(course, lesson):
-    """{student: [verdict dicts]} the judge recorded for ``lesson``, or None when nothing is
-    recorded (not graded yet). The one place that reads verdicts here."""
-    from course.pipeline import notes
+    """{student: [verdict dicts]} the judge recorded for ``lesson`` (in each submission's
+    record, ``course.pipeline.submission``), or None when nothing is recorded (not graded
+    yet). The one place that reads verdicts here."""
+    from course.pipeline import submission as records
 
-    found = {student: [v for v in verdicts if _is_verdict(v)]
-             for (student, name), verdicts in notes.load(course, notes.VERDICTS).items()
-             if name == lesson}
+    found = {student: [v for v in record.verdicts if _is_verdict(v)]
+             for (student, name), record in records.load_all(course).items()
+             if name == lesson and record.verdicts}
     return found or None
 
 
