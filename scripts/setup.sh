@@ -47,6 +47,9 @@ else
         echo "Готово."
     fi
 fi
+# The course's student panel (course/panel), prebuilt: JupyterLab finds it here, no Node.js.
+mkdir -p "$PREFIX/share/jupyter/labextensions"
+ln -sfn "$PWD/course/panel/labextension" "$PREFIX/share/jupyter/labextensions/gd-course-panel"
 mkdir -p "$PREFIX/share/jupyter/lab/settings"
 echo '{"@jupyterlab/translation-extension:plugin": {"locale": "ru_RU"}}' \
     > "$PREFIX/share/jupyter/lab/settings/overrides.json"
