@@ -14,7 +14,8 @@ import pytest
 from nbclient import NotebookClient
 from nbformat.v4 import new_markdown_cell
 
-from conftest import fill_solutions, nbgrader_meta, read_nb
+from conftest import (THREE_LINES, fill_solutions, nbgrader_meta, read_nb, release_feedback,
+                      three_line_lesson)
 from course.exercises import ALL, of_lesson
 from course.lessons import ROOT, notebook
 from course.nbmeta import grade_id, is_experiment
@@ -25,7 +26,6 @@ from course.panel.lesson import is_answered, plan, title_above
 from course.panel.runner import Checker
 
 LESSON = "01_sgd"
-WRONG_SGD = "def sgd_update(w, grad, lr):\n    return w + lr * grad\n"
 
 
 def _lesson_folder(tmp_path, lesson):
@@ -88,31 +88,12 @@ def test_the_plan_skips_experiments_and_everything_after_the_last_check():
 @pytest.mark.notebooks
 def test_one_wrong_one_right_exercise_and_one_unanswered_question_give_exactly_three_lines(
         tmp_path):
-    """The lesson cut down to the set-up, «Прямой проход» (right), «Шаг градиентного спуска»
-    (wrong: w + η·g) and the first question (not answered)."""
     folder = _lesson_folder(tmp_path, LESSON)
-    solved = _solved(LESSON)
-    keep = {"forward", "test_forward", "test_forward_hidden", "sgd_update", "test_sgd_update",
-            "test_sgd_update_hidden", "question_condition_number"}
-    cells = []
-    for index, cell in enumerate(solved.cells):
-        gid = grade_id(cell)
-        if index <= 2 or gid in keep or (gid is None and cell.source.startswith("def sigmoid")):
-            if gid in ("forward", "sgd_update", "question_condition_number"):
-                # the title the whole lesson gives it
-                cells.append(new_markdown_cell(f"### {title_above(solved.cells, index)}"))
-            cells.append(cell)
-    _cell(solved, "sgd_update").source = WRONG_SGD
-    _cell(solved, "question_condition_number").source = _cell(
-        read_nb(notebook(LESSON, "release")), "question_condition_number").source
-    solved.cells = cells
-    nbformat.write(solved, str(folder / "mine.ipynb"))
+    nbformat.write(three_line_lesson(), str(folder / "mine.ipynb"))
 
     result = _check(folder / "mine.ipynb")
     got = [(line["kind"], line["title"], line["status"]) for line in result["lines"]]
-    assert got == [("exercise", "Упражнение 2. Прямой проход", "passed"),
-                   ("exercise", "Упражнение 4. Шаг градиентного спуска", "failed"),
-                   ("question", "Вопрос 1 (2 балла)", "missing")]
+    assert got == THREE_LINES
     message = result["lines"][1]["message"]
     assert message.startswith("sgd_update(w, g, lr=0.1): ожидалось"), message
     assert "вдоль градиента" in message, message
@@ -177,7 +158,8 @@ def test_the_panel_agrees_with_the_visible_checks_on_every_known_mistake(lesson,
 
 
 def test_nbgrader_timestamps_read_in_russian():
-    assert when("2026-12-07 01:30:54.151524 UTC") == "7 декабря 2026, 01:30:54 (UTC)"
+    assert when("2026-12-07 01:30:54.151524 UTC") == (
+        "7 декабря 2026 г., 01:30:54 по всемирному времени")
     assert when("не время") == ""
     assert lesson_of("01_sgd/01_sgd.ipynb") == "01_sgd" and lesson_of("x.ipynb") is None
 
@@ -191,7 +173,8 @@ def exchange(tmp_path, monkeypatch):
     (config / "nbgrader_config.py").write_text(
         "c = get_config()\n"
         "c.CourseDirectory.course_id = 'gd-optimizers'\n"
-        f"c.Exchange.root = {str(root)!r}\n", "utf-8")
+        f"c.Exchange.root = {str(root)!r}\n"
+        f"c.Exchange.cache = {str(tmp_path / 'cache')!r}\n", "utf-8")  # not the user's own
     monkeypatch.setenv("JUPYTER_CONFIG_PATH", str(config))
     for name in ("inbound", "outbound", "feedback"):
         (root / "gd-optimizers" / name).mkdir(parents=True)
@@ -205,31 +188,6 @@ def exchange(tmp_path, monkeypatch):
     return {"root": root, "student": student, "config": config, "course": tmp_path / "course"}
 
 
-def _release_feedback(exchange, html):
-    """What the instructor's ``nbgrader release_feedback 01_sgd`` does after grading: the
-    feedback page of the collected submission goes to the exchange (nbgrader's own code)."""
-    from nbgrader.auth import Authenticator
-    from nbgrader.coursedir import CourseDirectory
-    from nbgrader.exchange import ExchangeFactory
-    from traitlets.config import Config
-
-    inbound = next((exchange["root"] / "gd-optimizers" / "inbound").iterdir())
-    student = inbound.name.split("+")[0]
-    feedback = exchange["course"] / "feedback" / student / LESSON
-    feedback.mkdir(parents=True)
-    (feedback / f"{LESSON}.html").write_text(html, "utf-8")
-    for name in ("timestamp.txt", "submission_secret.txt"):
-        shutil.copy(inbound / name, feedback / name)
-    config = Config()
-    config.CourseDirectory.root = str(exchange["course"])
-    config.CourseDirectory.course_id = "gd-optimizers"
-    config.CourseDirectory.assignment_id = LESSON
-    config.Exchange.root = str(exchange["root"])
-    ExchangeFactory(config=config).ReleaseFeedback(
-        coursedir=CourseDirectory(config=config), authenticator=Authenticator(config=config),
-        config=config).start()
-
-
 def test_submit_shows_what_was_sent_and_when_then_the_feedback_is_fetched(exchange):
     panel = Exchange(exchange["student"])
     before = panel.state(LESSON)
@@ -239,7 +197,7 @@ def test_submit_shows_what_was_sent_and_when_then_the_feedback_is_fetched(exchan
     sent = panel.submit(LESSON)
     assert sent["ok"], sent
     assert sent["message"].startswith(f"Урок {LESSON} сдан") and f"{LESSON}.ipynb" in sent[
-        "message"] and "(UTC)" in sent["message"]
+        "message"] and "по всемирному времени" in sent["message"]
     history = sent["state"]["submissions"]
     assert len(history) == 1 and history[0]["when"] in sent["message"]
     assert not history[0]["feedback_ready"] and not sent["state"]["feedback_to_fetch"]
@@ -247,7 +205,8 @@ def test_submit_shows_what_was_sent_and_when_then_the_feedback_is_fetched(exchan
     assert panel.submit(LESSON)["ok"]
     assert len(panel.state(LESSON)["submissions"]) == 2
 
-    _release_feedback(exchange, "<html><body>Отзыв: 18 из 20</body></html>")
+    release_feedback(exchange["root"], exchange["course"], LESSON,
+                     "<html><body>Отзыв: 18 из 20</body></html>")
     assert panel.state(LESSON)["feedback_to_fetch"]
     fetched = panel.fetch_feedback(LESSON)
     assert fetched["ok"] and fetched["message"].startswith("Отзыв получен"), fetched

@@ -3,7 +3,8 @@ npm; students and CI use the prebuilt copy in ``course/panel/labextension``)::
 
     .venv/bin/python -m course.panel.build
 
-It installs the exact npm packages of ``frontend/package-lock.json`` (``npm ci``), compiles
+It installs the exact npm packages of ``frontend/package-lock.json`` (``npm ci``; again only
+with ``--install`` once ``frontend/node_modules`` exists), compiles
 the source (``npm run build``: TypeScript, then ``jupyter labextension build`` with
 ``@jupyterlab/builder``) and records the hash of the source in the build, so that a test fails
 when the shipped build is older than its source.
@@ -11,6 +12,7 @@ when the shipped build is older than its source.
 
 import hashlib
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -40,8 +42,11 @@ def source_hash():
 
 def main():
     env = dict(os.environ, PATH=f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}")
-    for command in (["npm", "ci", "--no-audit", "--no-fund"], ["npm", "run", "build"]):
-        subprocess.run(command, cwd=FRONTEND, env=env, check=True)
+    if not (FRONTEND / "node_modules").is_dir() or "--install" in sys.argv:
+        subprocess.run(["npm", "ci", "--no-audit", "--no-fund"], cwd=FRONTEND, env=env,
+                       check=True)
+    shutil.rmtree(LABEXTENSION / "static", ignore_errors=True)  # no stale chunks left behind
+    subprocess.run(["npm", "run", "build"], cwd=FRONTEND, env=env, check=True)
     SOURCE_HASH.write_text(source_hash() + "\n", "utf-8")
     print(f"Сборка готова: {LABEXTENSION}")
 

@@ -63,10 +63,14 @@ class CheckHandler(_Base):
 
 
 class StateHandler(_Base):
-    """POST {path}: the exchange's state for the notebook's lesson."""
+    """POST {path}: the exchange's state for the notebook's lesson; POST {}: without a lesson
+    (the lessons one can fetch; also how the lab extension learns that the panel is served)."""
 
     @web.authenticated
     def post(self):
+        if not (self.get_json_body() or {}).get("path"):
+            self.reply(self.panel.exchange.state(None))
+            return
         relative, _ = self.notebook()
         self.reply(self.panel.exchange.state(lesson_of(relative)))
 

@@ -163,7 +163,13 @@ class CoursePanel extends Widget {
         void call('warm', { path: notebook.context.path }).catch(() => undefined);
         void this.refresh();
       });
+    } else {
+      void this.refresh();
     }
+  }
+
+  protected onAfterShow(): void {
+    void this.refresh();
   }
 
   private get path(): string {
@@ -238,12 +244,9 @@ class CoursePanel extends Widget {
   /** The hand-in section, from the exchange's state. */
   async refresh(message?: IAction): Promise<void> {
     const path = this.path;
-    if (!path) {
-      return;
-    }
     let state: IState;
     try {
-      state = await call<IState>('state', { path });
+      state = await call<IState>('state', path ? { path } : {});
     } catch (error) {
       this.handIn.textContent = '';
       return;
@@ -253,12 +256,6 @@ class CoursePanel extends Widget {
     }
     const section = this.handIn;
     section.textContent = '';
-    element('h3', '', 'Сдача', section);
-    if (!state.available) {
-      this.showDownload(section);
-      return;
-    }
-    button('Сдать', 'jp-mod-accept gd-SubmitButton', section, () => void this.submit());
     if (message) {
       element(
         'p',
@@ -267,6 +264,28 @@ class CoursePanel extends Widget {
         section
       );
     }
+    if (path) {
+      element('h3', '', 'Сдача', section);
+      if (!state.available) {
+        this.showDownload(section);
+        return;
+      }
+      button('Сдать', 'jp-mod-accept gd-SubmitButton', section, () => void this.submit());
+      this.showHistory(state, section);
+    }
+    const fetchable = state.fetchable || [];
+    if (fetchable.length) {
+      element('h4', '', 'Новые уроки', section);
+      for (const lesson of fetchable) {
+        button(`Получить урок ${lesson}`, 'gd-FetchButton', section, () =>
+          void this.act('fetch', { lesson })
+        );
+      }
+    }
+  }
+
+  private showHistory(state: IState, section: HTMLElement): void {
+    const path = this.path;
     const submissions = state.submissions || [];
     element('h4', '', 'История сдач', section);
     if (!submissions.length) {
@@ -308,15 +327,6 @@ class CoursePanel extends Widget {
       button('Получить отзыв', 'gd-FetchFeedbackButton', section, () =>
         void this.act('fetch_feedback', { path })
       );
-    }
-    const fetchable = state.fetchable || [];
-    if (fetchable.length) {
-      element('h4', '', 'Новые уроки', section);
-      for (const lesson of fetchable) {
-        button(`Получить урок ${lesson}`, 'gd-FetchButton', section, () =>
-          void this.act('fetch', { path, lesson })
-        );
-      }
     }
   }
 
@@ -382,9 +392,9 @@ const plugin: JupyterFrontEndPlugin<void> = {
     shell: ILabShell
   ): Promise<void> => {
     try {
-      await call('state', { path: '' });
+      await call('state', {});
     } catch (error) {
-      // 404: the server extension does not run (the instructor's view); 400: it does.
+      // 404: the server extension does not run (the instructor's view).
       if ((error as Error).message === '404') {
         return;
       }
