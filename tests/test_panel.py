@@ -184,6 +184,8 @@ def exchange(tmp_path, monkeypatch):
     student = tmp_path / "student"
     student.mkdir()
     shutil.copytree(ROOT / "release" / LESSON, student / LESSON)
+    # a notebook of the student's own beside the lesson: it is handed in too, gets no feedback
+    shutil.copy(student / LESSON / f"{LESSON}.ipynb", student / LESSON / "draft.ipynb")
     monkeypatch.chdir(tmp_path)
     return {"root": root, "student": student, "config": config, "course": tmp_path / "course"}
 
@@ -196,8 +198,9 @@ def test_submit_shows_what_was_sent_and_when_then_the_feedback_is_fetched(exchan
 
     sent = panel.submit(LESSON)
     assert sent["ok"], sent
-    assert sent["message"].startswith(f"Урок {LESSON} сдан") and f"{LESSON}.ipynb" in sent[
-        "message"] and "по всемирному времени" in sent["message"]
+    assert sent["message"].startswith(f"Урок {LESSON} сдан: отправлена папка урока (ноутбуки "
+                                      f"{LESSON}.ipynb, draft.ipynb) — "), sent["message"]
+    assert "по всемирному времени" in sent["message"]
     history = sent["state"]["submissions"]
     assert len(history) == 1 and history[0]["when"] in sent["message"]
     assert not history[0]["feedback_ready"] and not sent["state"]["feedback_to_fetch"]

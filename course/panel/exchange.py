@@ -10,6 +10,7 @@ the student how to download the notebook instead.
 
 import contextlib
 import logging
+import os
 import re
 from datetime import datetime, timezone
 from pathlib import PurePosixPath
@@ -77,14 +78,18 @@ class Exchange:
             if entry.get("status") == "submitted" and entry.get("assignment_id") == lesson:
                 course = entry.get("course_id")
                 for submission in entry.get("submissions", []):
+                    # per notebook: nbgrader's flags for the whole submission need feedback on
+                    # every notebook in the lesson's folder, and only the lesson's gets one
+                    notebooks = submission.get("notebooks", [])
+                    fresh = [nb for nb in notebooks if nb.get("has_exchange_feedback")
+                             and (not nb.get("has_local_feedback") or nb.get("feedback_updated"))]
                     submissions.append({
                         "timestamp": submission.get("timestamp"),
                         "when": when(submission.get("timestamp")),
-                        "notebooks": [f"{nb['notebook_id']}.ipynb"
-                                      for nb in submission.get("notebooks", [])],
-                        "feedback_ready": bool(submission.get("has_exchange_feedback")),
-                        "feedback": _feedback_files(submission),
-                        "feedback_updated": bool(submission.get("feedback_updated")),
+                        "notebooks": [f"{nb['notebook_id']}.ipynb" for nb in notebooks],
+                        "feedback_ready": any(nb.get("has_exchange_feedback") for nb in notebooks),
+                        "feedback": self._feedback_files(notebooks),
+                        "feedback_to_fetch": bool(fresh),
                     })
             elif entry.get("assignment_id") == lesson and course is None:
                 course = entry.get("course_id")
@@ -93,9 +98,15 @@ class Exchange:
         submissions.sort(key=lambda s: s["timestamp"] or "", reverse=True)
         return {"available": True, "lesson": lesson, "course": course,
                 "submissions": submissions, "fetchable": fetchable,
-                "feedback_to_fetch": any(s["feedback_ready"] and (not s["feedback"]
-                                                                  or s["feedback_updated"])
-                                         for s in submissions)}
+                "feedback_to_fetch": any(s["feedback_to_fetch"] for s in submissions)}
+
+    def _feedback_files(self, notebooks):
+        """Paths (relative to the server's root) of the fetched feedback pages of a
+        submission's ``notebooks`` (nbgrader's listing gives them relative to its working
+        folder, the root, or absolute)."""
+        return [os.path.relpath(os.path.join(self.root, nb["local_feedback_path"]), self.root)
+                for nb in notebooks
+                if nb.get("has_local_feedback") and nb.get("local_feedback_path")]
 
     def _course(self, lesson):
         for entry in self._listing() or []:
@@ -116,10 +127,11 @@ class Exchange:
                                             "недоступна. Сообщите преподавателю."}
         state = self.state(lesson)
         last = state["submissions"][0] if state.get("submissions") else None
-        sent = ", ".join(last["notebooks"]) if last else f"{lesson}.ipynb"
+        notebooks = last["notebooks"] if last else [f"{lesson}.ipynb"]
+        sent = ("ноутбук " if len(notebooks) == 1 else "ноутбуки ") + ", ".join(notebooks)
         moment = last["when"] if last else when(now_utc().strftime("%Y-%m-%d %H:%M:%S"))
         return {"ok": True, "message": f"Урок {lesson} сдан: отправлена папка урока "
-                                       f"(ноутбук {sent}) — {moment}. В оценку идёт последняя "
+                                       f"({sent}) — {moment}. В оценку идёт последняя "
                                        "сдача.", "state": state}
 
     def fetch(self, lesson):
@@ -147,11 +159,3 @@ class Exchange:
         return {"ok": True, "message": f"Отзыв получен: на сдачу {got[0]['when']}.",
                 "state": state}
 
-
-def _feedback_files(submission):
-    """Paths (relative to the server's root) of the feedback pages fetched for a submission."""
-    folder = submission.get("local_feedback_path")
-    if not folder or not submission.get("has_local_feedback"):
-        return []
-    return [str(PurePosixPath(folder) / f"{nb['notebook_id']}.html")
-            for nb in submission.get("notebooks", []) if nb.get("has_local_feedback")]

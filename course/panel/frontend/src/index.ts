@@ -256,14 +256,16 @@ class CoursePanel extends Widget {
     }
     const section = this.handIn;
     section.textContent = '';
-    if (message) {
-      element(
-        'p',
-        `gd-CoursePanel-result ${message.ok ? 'gd-mod-ok' : 'gd-mod-error'}`,
-        message.message,
-        section
-      );
-    }
+    const showMessage = (): void => {
+      if (message) {
+        element(
+          'p',
+          `gd-CoursePanel-result ${message.ok ? 'gd-mod-ok' : 'gd-mod-error'}`,
+          message.message,
+          section
+        );
+      }
+    };
     if (path) {
       element('h3', '', 'Сдача', section);
       if (!state.available) {
@@ -271,7 +273,10 @@ class CoursePanel extends Widget {
         return;
       }
       button('Сдать', 'jp-mod-accept gd-SubmitButton', section, () => void this.submit());
+      showMessage();
       this.showHistory(state, section);
+    } else {
+      showMessage();
     }
     const fetchable = state.fetchable || [];
     if (fetchable.length) {
