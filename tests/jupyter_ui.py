@@ -18,6 +18,8 @@ try:
     from playwright.sync_api import expect, sync_playwright
 except ImportError:  # pragma: no cover - depends on the machine
     expect = sync_playwright = None
+else:  # a page that renders in a second takes many on a busy 2-core machine
+    expect.set_options(timeout=30_000)
 
 CHROMIUM = "/usr/bin/chromium"
 ARTIFACTS = ROOT / "test-artifacts"
@@ -112,6 +114,16 @@ def menu_bar(page):
 def toolbar_button(page, label):
     """The open notebook's toolbar button ``label``."""
     return page.locator(".jp-NotebookPanel-toolbar:visible").get_by_text(label, exact=True)
+
+
+def open_panel(page):
+    """The course's panel, opened in the right side bar if it is not open."""
+    panel = page.locator(PANEL)
+    page.locator(".jp-SideBar.jp-mod-right [data-id='gd-course-panel']").wait_for()
+    if not panel.is_visible():
+        page.locator(".jp-SideBar.jp-mod-right [data-id='gd-course-panel']").click()
+    expect(panel).to_be_visible()
+    return panel
 
 
 def check_lesson(page):

@@ -29,8 +29,8 @@ from course.lessons import ROOT
 from jupyter_ui import (ARTIFACTS, CHECK, FORMGRADER, GET_FEEDBACK, HAND_IN,
                         NBGRADER_MENU, OPEN_FEEDBACK, PANEL, README_LABELS, RUN_ALL, check_lesson,
                         chromium, english_words, expect, free_port, hand_in, identifiers,
-                        menu_bar, menu_items, new_page, open_notebook, require_browser,
-                        restart_and_run_all, sync_playwright, toolbar_button)
+                        menu_bar, menu_items, new_page, open_notebook, open_panel,
+                        require_browser, restart_and_run_all, sync_playwright, toolbar_button)
 
 SHOTS = ARTIFACTS / "browser"
 TOKEN = "course-browser-test"
@@ -234,7 +234,7 @@ def test_hand_in_then_fetch_the_feedback_in_the_panel(page, student_lab):
     release_feedback(course / "exchange", course, LESSON,
                      "<html><body><p>Отзыв: 18 из 20 баллов.</p></body></html>")
     open_notebook(page, _lab_url(student_lab["base"], f"{LESSON}/{LESSON}.ipynb"))
-    panel.get_by_role("button", name=GET_FEEDBACK, exact=True).click()
+    open_panel(page).get_by_role("button", name=GET_FEEDBACK, exact=True).click()
     result = panel.locator(".gd-CoursePanel-result")
     expect(result).to_contain_text("Отзыв получен: на сдачу", timeout=60_000)
     link = panel.get_by_text(OPEN_FEEDBACK, exact=True)

@@ -43,8 +43,8 @@ from conftest import (WRONG_SGD, auto_points, copy_course, fill_solutions, nbgra
 from course.lessons import ROOT
 from jupyter_ui import (ARTIFACTS, FORMGRADER, GET_FEEDBACK, GET_LESSON, NBGRADER_MENU,
                         OPEN_FEEDBACK, PANEL, check_lesson, chromium, expect, free_port, hand_in,
-                        menu_bar, menu_items, new_page, open_notebook, require, require_browser,
-                        sync_playwright)
+                        menu_bar, menu_items, new_page, open_notebook, open_panel, require,
+                        require_browser, sync_playwright)
 
 pytestmark = pytest.mark.notebooks
 LESSON = "01_sgd"
@@ -207,15 +207,6 @@ def _log_in(browser, hub, user):
     return page
 
 
-def _open_panel(page):
-    """The course's panel, opened in the right side bar."""
-    panel = page.locator(PANEL)
-    if not panel.is_visible():
-        page.locator(".jp-SideBar.jp-mod-right [data-id='gd-course-panel']").click()
-    expect(panel).to_be_visible()
-    return panel
-
-
 def _solve(home, user, source, sgd=None):
     """Write the right answers of the ``source`` notebook (with ``sgd`` as sgd_update if
     given) into ``user``'s lesson, as typing them would."""
@@ -236,7 +227,7 @@ def _student_works(browser, hub, home, user, source, answers):
     """``user`` logs in, fetches the lesson, then per item of ``answers`` (None: right; text:
     that sgd_update) solves, checks and hands it in. The page, left logged in."""
     page = _log_in(browser, hub, user)
-    panel = _open_panel(page)
+    panel = open_panel(page)
     fetch = panel.get_by_role("button", name=f"{GET_LESSON} {LESSON}", exact=True)
     expect(fetch).to_be_visible(timeout=60_000)
     page.screenshot(path=str(SHOTS / f"{user}-1-panel.png"))
@@ -247,7 +238,7 @@ def _student_works(browser, hub, home, user, source, answers):
     for n, sgd in enumerate(answers, 1):
         _solve(home, user, source, sgd)
         open_notebook(page, _lesson_url(page))
-        _open_panel(page)
+        open_panel(page)
         lines = check_lesson(page)
         failed = [title for title, status, _ in lines if status == "failed"]
         assert failed == (["Упражнение 4. Шаг градиентного спуска"] if sgd else []), lines
@@ -319,7 +310,7 @@ def hub():
 def _fetch_feedback(page, home, user):
     """«Получить отзыв» in ``user``'s panel; the text of the feedback page they open."""
     open_notebook(page, _lesson_url(page))
-    panel = _open_panel(page)
+    panel = open_panel(page)
     panel.get_by_role("button", name=GET_FEEDBACK, exact=True).click()
     expect(panel.get_by_text(OPEN_FEEDBACK, exact=True).first).to_be_visible(timeout=60_000)
     for _ in range(60):

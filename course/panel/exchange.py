@@ -25,13 +25,13 @@ log = logging.getLogger(__name__)
 
 
 def when(timestamp):
-    """nbgrader's timestamp («2026-12-07 01:30:54.151524 UTC») in Russian: «7 декабря 2026 г.,
+    """nbgrader's timestamp («2026-12-07 01:30:54.151524 UTC») in Russian: «7 декабря 2026,
     01:30:54 по всемирному времени» (UTC); "" if it is not one."""
     match = _STAMP.match(str(timestamp or ""))
     if not match:
         return ""
     year, month, day, hour, minute, second = (int(part) for part in match.groups())
-    return (f"{day} {_MONTHS[month - 1]} {year} г., {hour:02d}:{minute:02d}:{second:02d} "
+    return (f"{day} {_MONTHS[month - 1]} {year}, {hour:02d}:{minute:02d}:{second:02d} "
             "по всемирному времени")
 
 
