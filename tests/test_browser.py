@@ -242,7 +242,8 @@ def test_hand_in_then_fetch_the_feedback_in_the_panel(page, student_lab):
     page.screenshot(path=str(SHOTS / "8-hand-in.png"))
 
     release_feedback(course / "exchange", course, LESSON,
-                     "<html><body><p>Отзыв: 18 из 20 баллов.</p></body></html>")
+                     '<html><head><meta charset="utf-8"></head>'
+                     "<body><p>Отзыв: 18 из 20 баллов.</p></body></html>")
     open_notebook(page, _lab_url(student_lab["base"], f"{LESSON}/{LESSON}.ipynb"))
     open_panel(page).get_by_role("button", name=GET_FEEDBACK, exact=True).click()
     result = panel.locator(".gd-CoursePanel-result")
