@@ -47,6 +47,11 @@ else
         echo "Готово."
     fi
 fi
+# The course's student panel (course/panel), prebuilt: JupyterLab finds it here, no Node.js.
+# The link goes to the course package the environment has installed (this clone's, editable).
+mkdir -p "$PREFIX/share/jupyter/labextensions"
+ln -sfn "$("$PREFIX/bin/python" -c 'import course.panel as p; print(p.LABEXTENSION)')" \
+    "$PREFIX/share/jupyter/labextensions/gd-course-panel"
 mkdir -p "$PREFIX/share/jupyter/lab/settings"
 echo '{"@jupyterlab/translation-extension:plugin": {"locale": "ru_RU"}}' \
     > "$PREFIX/share/jupyter/lab/settings/overrides.json"

@@ -15,3 +15,4 @@ def pytest_configure(config):
 @pytest.fixture(params=LESSONS)
 def lesson(request):
     return request.param
+

@@ -1,11 +1,13 @@
 """What the browser tests share: headless Chromium, the labels of the UI that the README quotes,
-and the steps a person takes in JupyterLab (open a notebook, run it, Validate).
+and the steps a person takes in JupyterLab (open a notebook, run it, check and hand it in with
+the course's panel).
 
 Playwright drives Debian's Chromium (it never downloads a browser of its own). Without them
 the browser tests skip, except under CI, where they fail.
 """
 
 import os
+import re
 import socket
 
 import pytest
@@ -16,20 +18,25 @@ try:
     from playwright.sync_api import expect, sync_playwright
 except ImportError:  # pragma: no cover - depends on the machine
     expect = sync_playwright = None
+else:  # a page that renders in a second takes many on a busy 2-core machine
+    expect.set_options(timeout=30_000)
 
 CHROMIUM = "/usr/bin/chromium"
 ARTIFACTS = ROOT / "test-artifacts"
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]
 
-# Labels of this JupyterLab and nbgrader that the README quotes, exactly as the UI shows them.
+# Labels of this JupyterLab, the course's panel and nbgrader that the README quotes, exactly as
+# the UI shows them. The student's view has the panel; nbgrader's menu is the instructor's.
 RUN_ALL = ("Ядро", "Перезапустить ядро и Запустить все ячейки…")
-ASSIGNMENT_LIST = ("Nbgrader", "Assignment List")
-FORMGRADER = ("Nbgrader", "Formgrader")
-VALIDATE = "Validate"
-FETCH, SUBMIT, FETCH_FEEDBACK = "Fetch", "Submit", "Fetch Feedback"
-README_LABELS = [*RUN_ALL, *ASSIGNMENT_LIST, FORMGRADER[1], VALIDATE, FETCH, SUBMIT,
-                 FETCH_FEEDBACK]
+NBGRADER_MENU = "Nbgrader"
+FORMGRADER = (NBGRADER_MENU, "Formgrader")
+CHECK, HAND_IN, GET_FEEDBACK, OPEN_FEEDBACK = (
+    "Проверить урок", "Сдать", "Получить отзыв", "Открыть отзыв")
+GET_LESSON = "Получить урок"  # followed by the lesson's folder: «Получить урок 01_sgd»
+README_LABELS = [*RUN_ALL, FORMGRADER[1], CHECK, HAND_IN, GET_FEEDBACK, GET_LESSON]
+PANEL = "#gd-course-panel"
+_LATIN = re.compile(r"[A-Za-z]{2,}")
 
 
 def require(condition, reason):
@@ -98,15 +105,52 @@ def restart_and_run_all(page):
     wait_idle(page)
 
 
-def validate(page):
-    """Click «Validate» in the notebook's toolbar; the dialog with the result."""
-    page.locator(".validate-button").first.click()
-    dialog = page.locator(".jp-Dialog")
-    dialog.wait_for(timeout=120_000)
-    expect(dialog).not_to_contain_text("Validating", timeout=120_000)
-    return dialog
+def menu_bar(page):
+    """The labels of the menu bar."""
+    page.locator(".lm-MenuBar-itemLabel").first.wait_for()
+    return page.locator(".lm-MenuBar-itemLabel").all_text_contents()
 
 
-def close_dialog(page):
-    page.locator(".jp-Dialog .jp-mod-accept, .jp-Dialog .jp-mod-reject").first.click()
-    expect(page.locator(".jp-Dialog")).to_have_count(0)
+def toolbar_button(page, label):
+    """The open notebook's toolbar button ``label``."""
+    return page.locator(".jp-NotebookPanel-toolbar:visible").get_by_text(label, exact=True)
+
+
+def open_panel(page):
+    """The course's panel, opened in the right side bar if it is not open."""
+    panel = page.locator(PANEL)
+    page.locator(".jp-SideBar.jp-mod-right [data-id='gd-course-panel']").wait_for()
+    if not panel.is_visible():
+        page.locator(".jp-SideBar.jp-mod-right [data-id='gd-course-panel']").click()
+    expect(panel).to_be_visible()
+    return panel
+
+
+def check_lesson(page):
+    """Click «Проверить урок» in the notebook's toolbar; the panel's lines once they are in,
+    as (title, status, message)."""
+    toolbar_button(page, CHECK).click()
+    panel = page.locator(PANEL)
+    expect(panel.locator(".gd-CoursePanel-status")).to_contain_text("Проверено за",
+                                                                    timeout=120_000)
+    return [(line.locator(".gd-CoursePanel-title").inner_text(), line.get_attribute(
+                 "data-status"), line.locator(".gd-CoursePanel-message").inner_text())
+            for line in panel.locator(".gd-CoursePanel-line").all()]
+
+
+def hand_in(page):
+    """Click «Сдать» in the notebook's toolbar; the panel's message about it."""
+    toolbar_button(page, HAND_IN).click()
+    result = page.locator(f"{PANEL} .gd-CoursePanel-result")
+    expect(result).to_be_visible(timeout=60_000)
+    return result.inner_text()
+
+
+def english_words(text, allowed):
+    """Words in Latin letters in ``text`` that are not among the identifiers ``allowed``."""
+    return sorted({word for word in _LATIN.findall(text) if word not in allowed})
+
+
+def identifiers(*texts):
+    """The words in Latin letters of code, file names and the like (allowed in messages)."""
+    return {word for text in texts for word in _LATIN.findall(text)}

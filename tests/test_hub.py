@@ -6,13 +6,15 @@ account (LocalProcessSpawner), nbgrader's file-system exchange in a temporary fo
 authenticator is the testing one (any password). Users: two students, ivanov and petrova, and
 the instructor, teacher, whose home holds the course directory.
 
-In headless Chromium each student logs in, finds the lesson in the Assignment List, fetches
-it, solves it (ivanov right; petrova first right, then with a wrong sgd_update), validates and
-submits (petrova twice). The instructor collects, grades with ``python -m course autograde``,
+In headless Chromium each student logs in, fetches the lesson with the course's panel
+(«Получить урок»), solves it (ivanov right; petrova first right, then with a wrong
+sgd_update), checks it («Проверить урок») and hands it in («Сдать»; petrova twice).
+The instructor collects, grades with ``python -m course autograde``,
 makes feedback with ``python -m course feedback`` and releases it, with the environment their
-hub server has. Each student fetches their own feedback and reads the Russian diagnosis.
+hub server has. Each student fetches their own feedback in the panel («Получить отзыв») and
+reads the Russian diagnosis.
 A student cannot list the exchange's submissions or read another student's files; the students'
-servers run without the instructor's tools, the instructor's has formgrader.
+servers run with the panel and without nbgrader's tools, the instructor's has formgrader.
 Screenshots go to test-artifacts/hub/.
 
 It creates system users, so it needs root. It runs under CI (and fails there when it cannot);
@@ -40,11 +42,12 @@ from course.assign.assignment import copy_course
 from course.assign.solved import fill_solutions
 from course.nbgrader_apps import environment
 from course.nbmeta import marks
-from helpers import auto_points, read_nb
+from helpers import WRONG_SGD, auto_points, read_nb
 from course.lessons import ROOT
-from jupyter_ui import (ARTIFACTS, ASSIGNMENT_LIST, FETCH, FETCH_FEEDBACK, FORMGRADER, SUBMIT,
-                        choose, chromium, close_dialog, expect, free_port, menu_items, new_page,
-                        open_notebook, require, require_browser, sync_playwright, validate)
+from jupyter_ui import (ARTIFACTS, FORMGRADER, GET_FEEDBACK, GET_LESSON, NBGRADER_MENU,
+                        OPEN_FEEDBACK, PANEL, check_lesson, chromium, expect, free_port, hand_in,
+                        menu_bar, menu_items, new_page, open_notebook, open_panel, require,
+                        require_browser, sync_playwright)
 
 pytestmark = pytest.mark.notebooks
 LESSON = "01_sgd"
@@ -52,7 +55,6 @@ COURSE_ID = "gd-optimizers"
 STUDENTS = ("ivanov", "petrova")
 INSTRUCTOR = "teacher"
 SHOTS = ARTIFACTS / "hub"
-WRONG_SGD = "def sgd_update(w, grad, lr):\n    return w + lr * grad\n"
 # The judge's Russian message in the feedback: the failed hidden check and the likely mistake
 # (the visible check's code names the same mistake, so the diagnosis alone proves nothing).
 FAILED_HIDDEN_CHECK = "не прошла скрытую проверку"
@@ -208,16 +210,6 @@ def _log_in(browser, hub, user):
     return page
 
 
-def _assignment_list(page):
-    choose(page, *ASSIGNMENT_LIST)
-    expect(page.locator("#released_assignments_list")).to_be_visible()
-    page.wait_for_timeout(1000)
-
-
-def _row(page, section, lesson=LESSON):
-    return page.locator(f"#{section}_assignments_list .list_item").filter(has_text=lesson).first
-
-
 def _solve(home, user, source, sgd=None):
     """Write the right answers of the ``source`` notebook (with ``sgd`` as sgd_update if
     given) into ``user``'s lesson, as typing them would."""
@@ -230,37 +222,32 @@ def _solve(home, user, source, sgd=None):
     _chown(path, user)
 
 
-def _submit(page, count):
-    """Click «Submit» in the Assignment List; wait for the ``count``-th submission listed."""
-    page.locator(".jp-Dialog").wait_for(state="detached")
-    _row(page, "fetched").get_by_role("button", name=SUBMIT, exact=True).click()
-    expect(page.locator("#submitted_assignments_list .nested_list_item")).to_have_count(
-        count, timeout=60_000)
+def _lesson_url(page):
+    return f"{page.url.split('/lab')[0].split('/files')[0]}/lab/tree/{LESSON}/{LESSON}.ipynb"
 
 
 def _student_works(browser, hub, home, user, source, answers):
     """``user`` logs in, fetches the lesson, then per item of ``answers`` (None: right; text:
-    that sgd_update) solves, validates and submits it. The page, left logged in."""
+    that sgd_update) solves, checks and hands it in. The page, left logged in."""
     page = _log_in(browser, hub, user)
-    _assignment_list(page)
-    released = _row(page, "released")
-    expect(released).to_be_visible()
-    page.screenshot(path=str(SHOTS / f"{user}-1-assignment-list.png"))
-    released.get_by_role("button", name=FETCH, exact=True).click()
-    expect(_row(page, "fetched")).to_be_visible(timeout=60_000)
+    panel = open_panel(page)
+    fetch = panel.get_by_role("button", name=f"{GET_LESSON} {LESSON}", exact=True)
+    expect(fetch).to_be_visible(timeout=60_000)
+    page.screenshot(path=str(SHOTS / f"{user}-1-panel.png"))
+    fetch.click()
+    expect(panel.locator(".gd-CoursePanel-result")).to_contain_text(
+        f"Урок {LESSON} получен", timeout=60_000)
     assert (home / LESSON / "optkit").is_dir()
     for n, sgd in enumerate(answers, 1):
         _solve(home, user, source, sgd)
-        open_notebook(page, f"{page.url.split('/lab')[0]}/lab/tree/{LESSON}/{LESSON}.ipynb")
-        dialog = validate(page)
-        if sgd:
-            expect(dialog).to_contain_text("failed", ignore_case=True)
-        else:
-            expect(dialog).to_contain_text("Success")
-        page.screenshot(path=str(SHOTS / f"{user}-2-validate-{n}.png"))
-        close_dialog(page)
-        _assignment_list(page)
-        _submit(page, n)
+        open_notebook(page, _lesson_url(page))
+        open_panel(page)
+        lines = check_lesson(page)
+        failed = [title for title, status, _ in lines if status == "failed"]
+        assert failed == (["Упражнение 4. Шаг градиентного спуска"] if sgd else []), lines
+        page.screenshot(path=str(SHOTS / f"{user}-2-check-{n}.png"))
+        assert hand_in(page).startswith(f"Урок {LESSON} сдан"), user
+        expect(panel.locator(".gd-CoursePanel-submission")).to_have_count(n, timeout=60_000)
     page.screenshot(path=str(SHOTS / f"{user}-3-submitted.png"))
     return page
 
@@ -324,9 +311,11 @@ def hub():
 
 
 def _fetch_feedback(page, home, user):
-    """«Fetch Feedback» in ``user``'s Assignment List; the text of the feedback page they open."""
-    _assignment_list(page)
-    _row(page, "submitted").get_by_role("button", name=FETCH_FEEDBACK, exact=True).first.click()
+    """«Получить отзыв» in ``user``'s panel; the text of the feedback page they open."""
+    open_notebook(page, _lesson_url(page))
+    panel = open_panel(page)
+    panel.get_by_role("button", name=GET_FEEDBACK, exact=True).click()
+    expect(panel.get_by_text(OPEN_FEEDBACK, exact=True).first).to_be_visible(timeout=60_000)
     for _ in range(60):
         found = list((home / LESSON / "feedback").glob(f"*/{LESSON}.html"))
         if found:
@@ -344,19 +333,20 @@ def _fetch_feedback(page, home, user):
 
 
 def _view(page, user):
-    """What ``user``'s server offers: the Nbgrader menu and whether formgrader answers."""
+    """What ``user``'s server offers: the menu bar, the panel and whether formgrader and
+    nbgrader's Assignment List answer."""
     base = page.url.split("/lab")[0].split("/files")[0]
     page.goto(f"{base}/lab")
-    items = menu_items(page, ASSIGNMENT_LIST[0])
-    page.screenshot(path=str(SHOTS / f"{user}-5-menu.png"))
-    page.keyboard.press("Escape")
-    status = page.request.get(f"{base}/formgrader").status
-    return {"menu": items, "formgrader": status}
+    bar = menu_bar(page)
+    panel = page.locator(PANEL).count()
+    page.screenshot(path=str(SHOTS / f"{user}-5-view.png"))
+    return {"menu": bar, "panel": panel, "formgrader": page.request.get(f"{base}/formgrader")
+            .status, "assignments": page.request.get(f"{base}/assignments").status}
 
 
 def _instructor_view(page):
     base = page.url.split("/lab")[0]
-    items = menu_items(page, ASSIGNMENT_LIST[0])
+    items = menu_items(page, NBGRADER_MENU)
     page.keyboard.press("Escape")
     page.goto(f"{base}/formgrader")
     expect(page.get_by_text(LESSON).first).to_be_visible(timeout=60_000)
@@ -411,11 +401,11 @@ def test_a_student_cannot_list_or_read_the_others_work(hub):
             ["inbound", "feedback", "home", "cache", "collected"], "PermissionError"), user
 
 
-def test_students_servers_run_without_the_instructors_tools(hub):
+def test_students_servers_run_the_panel_without_nbgraders_tools(hub):
     for user in STUDENTS:
         view = hub["views"][user]
-        assert ASSIGNMENT_LIST[1] in view["menu"] and FORMGRADER[1] not in view["menu"]
-        assert view["formgrader"] == 404, user
+        assert NBGRADER_MENU not in view["menu"] and view["panel"] == 1, (user, view)
+        assert view["formgrader"] == 404 and view["assignments"] == 404, (user, view)
 
 
 def test_the_instructors_server_has_formgrader(hub):

@@ -1,7 +1,8 @@
 """Russian spelling of everything students and instructors read, by hunspell (ru_RU).
 
 Checked: notebook prose and strings (source/), the helper kit, the Russian messages of the
-course package, the README. Words hunspell does not know must be in spelling_allowlist.txt.
+course package and of its student panel (TypeScript), the README. Words hunspell does not know
+must be in spelling_allowlist.txt.
 """
 
 import ast
@@ -56,6 +57,8 @@ def _texts():
                     yield path.name, cell.source
     for path in sorted((ROOT / "course").rglob("*.py")):
         yield path.relative_to(ROOT).as_posix(), _python_strings(path.read_text("utf-8"))
+    for path in sorted((ROOT / "course" / "panel" / "frontend" / "src").rglob("*.ts")):
+        yield path.relative_to(ROOT).as_posix(), path.read_text("utf-8")  # the student panel
     readme = ROOT / "README.md"
     yield "README.md", _markdown_prose(readme.read_text("utf-8"))
 
