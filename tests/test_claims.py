@@ -69,7 +69,8 @@ def sentences(source):
     """The sentences of a markdown cell, whitespace flattened; headings, list items and table
     rows start new blocks, display formulas stay inside their sentence."""
     blocks, current = [], []
-    for line in source.replace("### BEGIN SOLUTION", "").replace("### END SOLUTION", "").split("\n"):
+    source = source.replace("### BEGIN SOLUTION", "").replace("### END SOLUTION", "")
+    for line in source.split("\n"):
         if not line.strip() or BLOCK_START.match(line):
             blocks.append(" ".join(current))
             current = []

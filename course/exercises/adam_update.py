@@ -39,7 +39,8 @@ def adam_variant(w, g, m, v, t, lr, b1, b2, eps, *, correct=True, t_shift=0, eps
     v2 = b2 * v + (1 - b2) * (g * g if square else g)
     tt = t + t_shift
     mh = m2 / (1 - b1 ** tt) if correct else m2
-    vh = v2 / (1 - (b2 if v_correction_beta is None else v_correction_beta) ** tt) if correct else v2
+    b2_correction = b2 if v_correction_beta is None else v_correction_beta
+    vh = v2 / (1 - b2_correction ** tt) if correct else v2
     step = mh / (np.sqrt(vh) + eps) if eps_out else mh / np.sqrt(vh + eps)
     return (w - lr * step, mh, vh) if return_hat else (w - lr * step, m2, v2)
 

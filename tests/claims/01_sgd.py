@@ -110,24 +110,26 @@ CLAIMS = {
     "около $L \\approx 0.33$ потери долго почти не меняются":
         "np.all(np.abs(np.median(batch_runs['b = 512']['loss'][:, 10:], axis=0) - 0.34) < 0.05)",
     "сеть уже выучила\nзависимость от $x_1$, но ещё не «нашла» зависимость от $x_2$":
-        "np.all(batch_runs['b = 512']['loss'][:, -1] < np.median(batch_runs['b = 512']['loss'][:, 0]))",
+        "np.all(batch_runs['b = 512']['loss'][:, -1]"
+        " < np.median(batch_runs['b = 512']['loss'][:, 0]))",
     "за 30 эпох с полки не сходит ни при одном зерне":
         "np.all(batch_runs['b = 512']['loss'][:, -1] > 0.3)",
     "$b = 64$ (8 шагов за эпоху) сходит с неё лишь частично": [
         "0.05 < median_final(batch_runs['b = 64']) < 0.3",
         "len(batches_of(64)(512, np.random.default_rng(0))) == 8"],
-    "при всех пяти зёрнах сеть уходит с полки за первые эпохи": [
-        "np.all(first_epoch_below(batch_runs['b = 16'], 0.2) <= 5)",
-        "np.all(first_epoch_below(batch_runs['b = 4'], 0.2) <= 5)",
+    "при\nвсех пяти зёрнах сеть уходит с полки: с $b = 4$ — за 2–3 эпохи, с $b = 16$ — за 5–13": [
+        "set(first_epoch_below(batch_runs['b = 4'], 0.2)) <= {2, 3}",
+        "first_epoch_below(batch_runs['b = 16'], 0.2).min() == 5",
+        "first_epoch_below(batch_runs['b = 16'], 0.2).max() == 13",
         "np.all(batch_runs['b = 16']['loss'][:, -1] < 0.05)",
         "np.all(batch_runs['b = 4']['loss'][:, -1] < 0.05)"],
     "Число шагов за эпоху от зерна не зависит, а от размера батча — сильно": [
         "len({len(batches_of(1)(512, np.random.default_rng(s))) for s in range(5)}) == 1",
         "len(batches_of(1)(512, np.random.default_rng(0))) == 512",
         "len(batches_of(16)(512, np.random.default_rng(0))) == 32"],
-    "разброс потерь на последних эпохах у $b = 1$ больше, чем у $b = 16$":
-        "np.all(np.std(np.log(batch_runs['b = 1']['loss'][:, -10:]), axis=1) > "
-        "np.max(np.std(np.log(batch_runs['b = 16']['loss'][:, -10:]), axis=1)))",
+    "разброс потерь на последних эпохах у $b = 1$ вдвое больше, чем у $b = 16$":
+        "1.8 < np.median(np.std(np.log(batch_runs['b = 1']['loss'][:, -10:]), axis=1)) / "
+        "np.median(np.std(np.log(batch_runs['b = 16']['loss'][:, -10:]), axis=1)) < 3",
     # 4.3 learning rate, 5 seeds
     "При η = 0.03 ни одно зерно за 30 эпох не сходит с полки":
         "np.all(lr_runs['η = 0.03']['loss'][:, -1] > 0.3)",

@@ -66,7 +66,7 @@ EXEMPT_CELLS = {
 
 EXEMPT = {
     "Скользящее среднее с коэффициентом β помнит примерно": DEFINITION,
-    "Сумма весов $(1-\\beta_1)(1 + \\beta_1 + \\dots + \\beta_1^{t-1}) = 1 - \\beta_1^t$": DEFINITION,
+    "Сумма весов $(1-\\beta_1)(1 + \\beta_1 + \\dots + \\beta_1^{t-1})": DEFINITION,
     "При больших $t$ множители стремятся к 1": DEFINITION,
     "В состоянии метода хранятся моменты $M$ и $V$ **без коррекции**": DEFINITION,
     "Если бы в состоянии хранились $\\hat M$ и $\\hat V$": DEFINITION,
@@ -114,7 +114,8 @@ CLAIMS = {
     "С коррекцией оценки с первого шага близки к истинным значениям, а шаг — к η": [
         "np.all(np.abs(first_hat[:50] - 1) < 0.6)",
         "np.all(np.abs(np.sqrt(second_hat[:50]) / np.sqrt(1.25) - 1) < 0.6)",
-        "np.median(np.abs(first_hat[:50] / np.sqrt(second_hat[:50] + eps) - 1 / np.sqrt(1.25))) < 0.2",
+        "np.median(np.abs(first_hat[:50] / np.sqrt(second_hat[:50] + eps)"
+        " - 1 / np.sqrt(1.25))) < 0.2",
         "np.all(np.abs(first_hat / np.sqrt(second_hat + eps) - 1) < 0.6)"],
     "Без коррекции $M$ занижен примерно в $1/(1-0.9^t)$ раз, но догоняет истинное среднее": [
         "abs(np.median(first[19:30]) - 1) < 0.15", "first[0] < 0.2"],
@@ -215,13 +216,16 @@ CLAIMS = {
         "all(not median_loss[m][6] < 0.05 for m in ('SGD', 'метод импульса', 'метод Нестерова'))",
     "AdaGrad, наоборот, нуждается в большом η":
         "best_lr['AdaGrad'] >= 0.3 and median_loss['AdaGrad'][3] > 0.1",
+    "медиана потерь выше начальных $L \\approx 0.9$ или бесконечна":
+        "0.8 < np.median(corr[WITH][:, 0]) < 1.0",
     # 4.4 epochs and time
     "SGD — лишь к концу обучения":
         "np.median(np.argmax(best_runs['SGD']['loss'] < 0.1, axis=1)) > 10",
     "в сетях он требует точного выбора η (одно рабочее значение в нашей сетке)":
         "len(working['SGD']) == 1",
     "Кривая RMSProp скачет": (
-        "np.median(np.std(np.diff(np.log(best_runs['RMSProp']['loss'][:, 10:]), axis=1), axis=1)) > "
+        "np.median(np.std(np.diff(np.log(best_runs['RMSProp']['loss'][:, 10:]), axis=1),"
+        " axis=1)) > "
         "np.median(np.std(np.diff(np.log(best_runs['Adam']['loss'][:, 10:]), axis=1), axis=1))"),
     # 1. theory: the step bound and the sign, AMSGrad
     "При $t = 1$ получаем $M_1 = 0.1\\,g$ и $V_1 = 0.001\\,g^2$": [
@@ -232,27 +236,33 @@ CLAIMS = {
     "**Если $\\beta_1 = \\beta_2$**": "equal_betas_longest_step() <= 1 + 1e-6",
     "$M = (1-\\beta_1)\\,g$, $V = (1-\\beta_2)\\,g^2$, и шаг равен": [
         "abs(0.1 / np.sqrt(0.001) - 3.16) < 0.01", "abs(spike_step - 3.16) < 0.05"],
-    "и равенство достигается, когда градиент растёт в $\\beta_2/\\beta_1 \\approx 1.11$ раза за шаг": [
+    "и равенство достигается, когда градиент растёт в $\\beta_2/\\beta_1 \\approx 1.11$": [
         "abs(step_bound - 7.27) < 0.01", "abs(0.999 / 0.9 - 1.11) < 0.001",
         "step_bound - 0.1 < growing_steps.max() <= step_bound + 1e-6"],
     "Отсюда полезное прочтение Adam": [
         "abs(np.median(noisy_steps[:, 0]) - 1) < 1e-3",
-        "np.all(np.abs(np.median(noisy_steps, axis=0) * np.sqrt(1 + sigmas ** 2) - 1) < 0.1)"],
+        "np.all(np.median(noisy_steps, axis=0) <= 1 + 1e-6)"],
     "Итак, η в Adam задаёт типичную длину шага": "spike_step > 3 and growing_steps.max() > 7",
-    "Но Adam с $\\beta_1 = 0$, $\\beta_2 = 1/(1 + C^2)$ и $\\eta_t = \\eta/\\sqrt t$ уходит к $x = +1$":
+    "и $\\eta_t = \\eta/\\sqrt t$ уходит к $x = +1$":
         "np.mean(reddi_paths['Adam'][-300:]) > 0.95",
     # 3.4 and 3.5
     "После долгих нулей одиночный всплеск даёт шаг 3.15η": [
         "abs(spike_step - 3.15) < 0.005", "abs(growing_steps.max() - 7.25) < 0.005",
         "abs(step_bound - 7.27) < 0.005"],
-    "При\nшумном градиенте средний шаг при каждом σ в пределах 10 % от": [
-        "np.all(np.abs(noisy_steps * np.sqrt(1 + sigmas ** 2) - 1) < 0.1)",
-        "abs(np.median(noisy_steps[:, -1]) * 4 - 1) < 0.1"],
+    "без шума шаг ровно η — это спуск по знаку": "np.allclose(noisy_steps[:, 0], 1, atol=1e-6)",
+    "при σ до 2 средний шаг в пределах 2 %": (
+        "np.all(np.abs(np.median(noisy_steps[:, 1:4], axis=0) * np.sqrt(1 + sigmas[1:4] ** 2) - 1)"
+        " < 0.02)"),
+    "а при σ = 4 он почти вчетверо короче η, но на 14 % длиннее предсказания": [
+        "3.3 < 1 / np.median(noisy_steps[:, 4]) < 4",
+        "1.12 < np.median(noisy_steps[:, 4]) * np.sqrt(17) < 1.16"],
+    "сам шумит с разбросом около $0.23\\,\\sigma$": "abs(np.sqrt(0.1 / 1.9) - 0.23) < 0.005",
     "Adam уходит к $x = +1$, в самую плохую точку отрезка, и остаётся там": [
         "np.all(reddi_paths['Adam'][-300:] > 0.95)"],
     "и он приходит к лучшей точке $x = -1$": "np.all(reddi_paths['AMSGrad'][-300:] < -0.95)",
     # model answers
-    "При t = 1: 0.1/√0.01 = 1 — первый шаг ровно η·sign(g)": "abs(without_correction(0.9, 0.99, 1) - 1) < 1e-12",
+    "При t = 1: 0.1/√0.01 = 1 — первый шаг ровно η·sign(g)":
+        "abs(without_correction(0.9, 0.99, 1) - 1) < 1e-12",
     "максимум около t ≈ 13, примерно 2.1η": [
         "abs(np.argmax(without_correction(0.9, 0.99, T)) + 1 - 13) <= 1",
         "abs(without_correction(0.9, 0.99, T).max() - 2.1) < 0.05",
