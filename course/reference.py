@@ -2,7 +2,8 @@
 shipped to students (hidden checks compare students' functions with these through
 ``course.judge``). Columns are samples: ``X`` is (n, m), ``y`` is (1, m); ``params`` holds
 W1 (k, n), b1 (k, 1), W2 (1, k), b2 (1, 1). As in the course (and the seed notebook), eps
-stands under the square root, sqrt(. + eps); PyTorch and Keras put it outside, sqrt(.) + eps.
+stands under the square root, sqrt(. + eps), as in Keras 3's Adagrad and RMSprop; PyTorch,
+tf.keras 2 and Keras' Adam put it outside, sqrt(.) + eps (Keras' Adam in its eta_t form).
 No function modifies its arguments: state is passed in and new arrays are returned.
 """
 
@@ -88,11 +89,11 @@ def loss_and_grads(params, X, y):
     residual = y_hat - y                                    # (1, m)
     d_out = (2.0 / m) * residual                            # dL/dy_hat, (1, m)
     d_pre = (params["W2"].T @ d_out) * hidden * (1.0 - hidden)  # dL/d(W1 X + b1), (k, m)
-    grads = {
-        "W1": d_pre @ X.T,                                  # (k, n)
-        "b1": d_pre.sum(axis=1, keepdims=True),             # (k, 1)
-        "W2": d_out @ hidden.T,                             # (1, k)
+    grads = {  # in backpropagation order: the judge compares (and reports) the output layer first
         "b2": d_out.sum(axis=1, keepdims=True),             # (1, 1); the seed had 2+ here
+        "W2": d_out @ hidden.T,                             # (1, k)
+        "b1": d_pre.sum(axis=1, keepdims=True),             # (k, 1)
+        "W1": d_pre @ X.T,                                  # (k, n)
     }
     loss = float(np.sum(residual ** 2) / m)
     return loss, grads

@@ -5,6 +5,13 @@ A lesson's claims live in ``tests/claims/<lesson>.py``: ``CLAIMS`` maps a quote 
 in the kernel after the notebook has run; ``SETUP`` is code run before them (helpers for the
 expressions); ``SET_UP_CELLS`` lists the ids of experiment cells that state only what is run,
 not what comes out. Nothing of this reaches students: the notebooks stay as they are.
+
+Every sentence of every markdown cell (theory, experiments, model answers) that states a
+number or a comparison must overlap a claim's quote, unless it is exempt, explicitly:
+``EXEMPT`` maps a quote of such a sentence to the reason it is not checked (a definition, an
+exercise's statement, a machine-dependent time...), ``EXEMPT_CELLS`` maps a cell id to the
+reason none of its sentences is (the plan, a question's statement), and ``UNCHECKED`` lists
+quotes of sentences that should be checked and are not yet (a lesson's visible debt).
 """
 
 import importlib.util
@@ -23,9 +30,18 @@ pytestmark = pytest.mark.notebooks
 
 CLAIMS_DIR = ROOT / "tests" / "claims"
 # Words that make a sentence a comparison or a measurement.
-MEASURING = re.compile(r"\d|быстр|медлен|больше|меньше|лучше|хуже|раз[аы]?\b|порядк|выигр|"
-                       r"отста|обгон|вровень|расход|сходит|устойчив|ближе|дальше|точнее|"
-                       r"растёт|убывает|падает|шум", re.I)
+MEASURING = re.compile(r"\d|быстр|медлен|больше|меньше|лучше|хуже|раз[аы]?\b|порядк|порядок|"
+                       r"выигр|отста|обгон|вровень|расход|сходит|устойчив|ближе|дальше|точнее|"
+                       r"растёт|убывает|падает|шум|вдвое|втрое|вчетверо|сотн|десят|тысяч|"
+                       r"миллион|миллиард", re.I)
+# Numbers that only name a place in the course or a year, not a quantity.
+REFERENCES = re.compile(r"(урок|опыт|раздел|вопрос|упражнени|глав|теорем)\w*\s+\d+(\.\d+)?"
+                        r"(–\d+(\.\d+)?)?|\b(19|20)\d\d\b", re.I)
+# A sentence ends at . ! ? before a capital letter, a quote, a formula or an emphasis.
+SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[А-ЯЁA-Z«$*(])")
+# Lines that start a block of their own: headings, list items, table rows.
+BLOCK_START = re.compile(r"^(#+ |\s*[*-] |\s*\d+\. |\|)")
+LIST_MARKER = re.compile(r"^\s*([*-]|\d+\.)\s+")
 
 
 def claims_of(lesson):
@@ -36,6 +52,45 @@ def claims_of(lesson):
     checks = {quote: [c] if isinstance(c, str) else list(c)
               for quote, c in module.CLAIMS.items()}
     return checks, getattr(module, "SETUP", ""), set(getattr(module, "SET_UP_CELLS", ()))
+
+
+def exemptions_of(lesson):
+    """(quotes exempt from checking, ids of exempt cells) of a lesson's claims file."""
+    path = CLAIMS_DIR / f"{lesson}.py"
+    spec = importlib.util.spec_from_file_location(f"claims_{lesson}", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    quotes = [*getattr(module, "EXEMPT", {}), *getattr(module, "UNCHECKED", ())]
+    cells = set(getattr(module, "EXEMPT_CELLS", {})) | set(getattr(module, "SET_UP_CELLS", ()))
+    return quotes, cells
+
+
+def sentences(source):
+    """The sentences of a markdown cell, whitespace flattened; headings, list items and table
+    rows start new blocks, display formulas stay inside their sentence."""
+    blocks, current = [], []
+    source = source.replace("### BEGIN SOLUTION", "").replace("### END SOLUTION", "")
+    for line in source.split("\n"):
+        if not line.strip() or BLOCK_START.match(line):
+            blocks.append(" ".join(current))
+            current = []
+        if line.strip() and not line.lstrip().startswith("#"):
+            current.append(LIST_MARKER.sub("", line))
+    blocks.append(" ".join(current))
+    return [s for block in blocks for s in SENTENCE_END.split(_flat(block)) if s]
+
+
+def measures(sentence):
+    """Whether the prose of a sentence (formulas and code left out) states a number or a
+    comparison."""
+    prose = re.sub(r"\$\$.*?\$\$|\$[^$]*\$|`[^`]*`", " ", sentence)
+    return bool(MEASURING.search(REFERENCES.sub(" ", prose)))
+
+
+def overlaps(quote, sentence):
+    """Whether a quote of the prose covers (part of) a sentence."""
+    return (quote in sentence or sentence in quote
+            or any(len(end) == 40 and end in quote for end in (sentence[:40], sentence[-40:])))
 
 
 def _flat(text):
@@ -116,5 +171,29 @@ def test_every_measuring_paragraph_of_the_experiments_is_bound_to_a_claim(lesson
 
 def test_set_up_cells_exist(lesson):
     _, _, set_up = claims_of(lesson)
+    _, exempt_cells = exemptions_of(lesson)
     ids = {c.get("id") for c in _markdown(lesson)}
     assert set_up <= ids, set_up - ids
+    assert exempt_cells <= ids, exempt_cells - ids
+
+
+def test_every_exemption_quotes_the_lesson(lesson):
+    prose = [_flat(c.source) for c in _markdown(lesson)]
+    quotes, _ = exemptions_of(lesson)
+    missing = [q for q in quotes if not any(_flat(q) in text for text in prose)]
+    assert not missing, f"exempt quotes no longer in the prose of {lesson}: {missing}"
+
+
+def test_every_measuring_sentence_is_checked_or_exempt(lesson):
+    """Each sentence of the lesson's prose (theory, experiments, model answers) that states a
+    number or a comparison is bound to a claim check or explicitly exempt."""
+    checks, _, _ = claims_of(lesson)
+    exempt, exempt_cells = exemptions_of(lesson)
+    quotes = [_flat(q) for q in [*checks, *exempt]]
+    unbound = [(cell.get("id"), sentence) for cell in _markdown(lesson)
+               if cell.get("id") not in exempt_cells
+               for sentence in sentences(cell.source)
+               if measures(sentence) and not any(overlaps(q, sentence) for q in quotes)]
+    assert not unbound, (f"{len(unbound)} sentences of {lesson} state a number or a comparison "
+                         "and have neither a claim nor an exemption:\n"
+                         + "\n".join(f"{cid}: {text}" for cid, text in unbound))

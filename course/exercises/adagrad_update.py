@@ -34,6 +34,10 @@ EXERCISE = Exercise(
                 lambda w, g, G, lr, eps: (w - lr * g / (np.sqrt(G + g * g) + eps), G + g * g)),
         Mistake("old_accumulator", "шаг сделан со старым накопителем G, до прибавления g²",
                 lambda w, g, G, lr, eps: (w - lr * g / np.sqrt(G + eps), G + g * g)),
+        Mistake("g_not_squared", "в накопитель прибавлен градиент g, а не его квадрат g²: "
+                                 "G — сумма квадратов, а с g вместо g² G бывает отрицательным, "
+                                 "и корень из него даёт nan",
+                lambda w, g, G, lr, eps: (w - lr * g / np.sqrt(G + g + eps), G + g)),
         Mistake("abs_not_square", "накапливается |g| вместо g²",
                 lambda w, g, G, lr, eps: (w - lr * g / np.sqrt(G + np.abs(g) + eps),
                                           G + np.abs(g))),

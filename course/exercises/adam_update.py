@@ -33,13 +33,14 @@ def _cases(seed=None):
 
 
 def adam_variant(w, g, m, v, t, lr, b1, b2, eps, *, correct=True, t_shift=0, eps_out=False,
-                 return_hat=False):
+                 return_hat=False, square=True, v_correction_beta=None):
     """An Adam step with one of the known faults switched on (AdamW's mistakes use it too)."""
     m2 = b1 * m + (1 - b1) * g
-    v2 = b2 * v + (1 - b2) * g * g
+    v2 = b2 * v + (1 - b2) * (g * g if square else g)
     tt = t + t_shift
     mh = m2 / (1 - b1 ** tt) if correct else m2
-    vh = v2 / (1 - b2 ** tt) if correct else v2
+    b2_correction = b2 if v_correction_beta is None else v_correction_beta
+    vh = v2 / (1 - b2_correction ** tt) if correct else v2
     step = mh / (np.sqrt(vh) + eps) if eps_out else mh / np.sqrt(vh + eps)
     return (w - lr * step, mh, vh) if return_hat else (w - lr * step, m2, v2)
 
@@ -62,6 +63,13 @@ EXERCISE = Exercise(
         Mistake("betas_swapped", "β₁ и β₂ перепутаны",
                 lambda w, g, m, v, t, lr, b1, b2, eps: adam_variant(w, g, m, v, t, lr, b2, b1,
                                                                     eps)),
+        Mistake("g_not_squared", "во второй момент прибавлен градиент g, а не его квадрат: "
+                                 "V = β₂·V + (1 − β₂)·g² — среднее квадратов, а с g вместо g² V "
+                                 "бывает отрицательным, и √V̂ даёт nan",
+                lambda *a: adam_variant(*a, square=False)),
+        Mistake("beta1_in_v_correction", "в коррекции V стоит β₁ вместо β₂: V̂ = V/(1 − β₂ᵗ)",
+                lambda w, g, m, v, t, lr, b1, b2, eps: adam_variant(
+                    w, g, m, v, t, lr, b1, b2, eps, v_correction_beta=b1)),
         Mistake("corrected_moments_returned", "в состояние возвращены скорректированные "
                                               "моменты M̂ и V̂, а нужно вернуть M и V без "
                                               "коррекции: иначе на следующем шаге коррекция "

@@ -23,18 +23,20 @@ def _cases(seed=None):
     return out
 
 
-def _net(p, X, y, *, b2=None, mean=True, sign=1.0, factor=2.0):
+def _net(p, X, y, *, b2=None, mean=True, sign=1.0, factor=2.0, sigmoid_derivative=True):
     """Gradients with one deliberate fault; ``b2``: f(sum of errors, m) for the bias."""
     hidden = sigmoid(p["W1"] @ X + p["b1"])
     err = p["W2"] @ hidden + p["b2"] - y
     m = X.shape[1]
     d_out = sign * factor * err / (m if mean else 1)
-    d_hidden = (p["W2"].T @ d_out) * hidden * (1 - hidden)
+    d_hidden = p["W2"].T @ d_out
+    if sigmoid_derivative:
+        d_hidden = d_hidden * hidden * (1 - hidden)
     grad_b2 = d_out.sum(axis=1, keepdims=True) if b2 is None else np.reshape(b2(err.sum(), m),
                                                                              (1, 1))
     loss = float(np.mean(err ** 2)) if mean else float(np.sum(err ** 2))
-    return loss, {"W1": d_hidden @ X.T, "b1": d_hidden.sum(axis=1, keepdims=True),
-                  "W2": d_out @ hidden.T, "b2": grad_b2}
+    return loss, {"b2": grad_b2, "W2": d_out @ hidden.T,
+                  "b1": d_hidden.sum(axis=1, keepdims=True), "W1": d_hidden @ X.T}
 
 
 _SEED_B2 = "в градиенте по b2 стоит «2 +» вместо «2 ·», как в исходном ноутбуке"
@@ -75,6 +77,10 @@ EXERCISE = Exercise(
         Mistake("sign", "у градиентов обратный знак: в них стоит (y − ŷ) вместо (ŷ − y), "
                         "и шаг w − η·g пойдёт вверх по склону",
                 lambda p, X, y: _net(p, X, y, sign=-1.0)),
+        Mistake("no_sigmoid_derivative", "забыта производная сигмоиды: градиент по W1·X + b1 — "
+                                         "это W2ᵀ·∂L/∂ŷ, умноженное поэлементно на H ⊙ (1 − H); "
+                                         "grads['b2'] и grads['W2'] при этом верны",
+                lambda p, X, y: _net(p, X, y, sigmoid_derivative=False)),
         Mistake("no_factor_2", "потерян множитель 2 из производной квадрата: (ŷ − y)² даёт "
                                "2·(ŷ − y)",
                 lambda p, X, y: _net(p, X, y, factor=1.0)),

@@ -41,6 +41,11 @@ EXERCISE = Exercise(
         Mistake("rho_swapped", "ρ и 1 − ρ перепутаны: s = (1 − ρ)·s + ρ·g²",
                 lambda w, g, s, lr, rho, eps: _rms(
                     w, g, s, lr, rho, eps, new_s=lambda s, g, r: (1 - r) * s + r * g * g)),
+        Mistake("g_not_squared", "в s прибавлен градиент g, а не его квадрат: s = ρ·s + "
+                                 "(1 − ρ)·g² — среднее квадратов, а с g вместо g² s бывает "
+                                 "отрицательным, и корень из него даёт nan",
+                lambda w, g, s, lr, rho, eps: _rms(
+                    w, g, s, lr, rho, eps, new_s=lambda s, g, r: r * s + (1 - r) * g)),
         Mistake("sum_accumulator", "накопитель как в AdaGrad: s = s + g² (сумма вместо "
                                    "скользящего среднего)",
                 lambda w, g, s, lr, rho, eps: _rms(
