@@ -20,18 +20,20 @@ def test_the_command_line_takes_its_defaults_from_limits(monkeypatch):
 
 
 def test_the_command_line_passes_every_limit(monkeypatch):
+    from course.pipeline.limits import from_arguments
+
     seen = {}
     monkeypatch.setattr("course.__main__.cmd_autograde", lambda args: seen.update(vars(args)))
-    main(["autograde", "--memory-gb", "1.5", "--processes", "7", "--file-mb", "9",
-          "--timeout", "11", "--notebook-timeout", "13"])
-    from course.pipeline.limits import from_arguments
+    wanted = {f.name: f.type(7 + i) for i, f in enumerate(fields(Limits))}
+    main(["autograde", *[arg for f in fields(Limits)
+                         for arg in (f.metadata["flag"], str(wanted[f.name]))]])
 
     class Args:
         pass
 
     args = Args()
     args.__dict__.update(seen)
-    assert from_arguments(args) == Limits(1.5, 7, 9, 11, 13)
+    assert from_arguments(args) == Limits(**wanted) != Limits()
 
 
 def test_nbgrader_config_takes_the_cell_timeout_from_limits():
