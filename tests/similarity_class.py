@@ -587,7 +587,8 @@ KINDS = ("verbatim", "renamed", "reordered", "wrong answer", "written answer", "
 
 def plant(kind, original, copier, lesson, rng, wrong):
     """Make ``copier`` a copy of ``original`` of the given kind."""
-    if kind == "verbatim":
+    if kind == "verbatim":  # the file as it is, with the original's scratch cells
+        original.added = original.added or _added_cells(rng, 1)
         copier.copy_of, copier.verdicts = (original, []), dict(original.verdicts)
     elif kind == "extra cells":
         original.added = original.added or _added_cells(rng, 1)

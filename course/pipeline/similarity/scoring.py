@@ -3,8 +3,12 @@
 Calibrated on the class itself: a fingerprint held by ``n`` works weighs log(c / n), where c
 (``rare``) is a tenth of the class (at least ``Settings.rare_min`` works). What many students
 share (the reference-like two-line answers, a common mistake) weighs nothing; what only two
-share weighs most. Pairs are found through an inverted index (fingerprint -> works), so only
-the works that share something are ever compared.
+share weighs most. Some fingerprints stand for more (``_scale``): the same wrong answer, a
+whole function identical after normalisation. A pair's score sums its parts (an exercise's
+code, an answer, the added cells...); a part of code counts at most ``Settings.part_cap``
+fingerprints that only two works hold, times the share of the pair's rare material in it
+that they have in common. Pairs are found through an inverted index (fingerprint -> works),
+so only the works that share something are ever compared.
 """
 
 import functools

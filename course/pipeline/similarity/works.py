@@ -58,7 +58,9 @@ def _without_marks(source):
 
 @dataclass
 class Lesson:
-    """The lesson's boilerplate and vocabulary, read once from ``release/`` and ``source/``."""
+    """The lesson's boilerplate and vocabulary, read once from the course's ``release/`` and
+    ``source/`` (``course.lessons.notebook``: this repository's, the notebooks the
+    submissions were made from)."""
 
     name: str
     exercises: tuple
