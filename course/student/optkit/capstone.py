@@ -2,18 +2,21 @@
 
 Выбор — обычный словарь, например::
 
-    {"optimizer": "momentum", "lr": 0.3, "gamma": 0.9, "schedule": "step",
-     "step_size": 82, "factor": 0.3}
+    {"optimizer": "momentum", "lr": 0.1, "gamma": 0.9, "schedule": "step",
+     "step_size": 70, "factor": 0.3}
 
-``optimizer`` — один из методов курса (ключ ``OPTIMIZERS``), ``lr`` — скорость обучения η
-(для расписаний — начальная или наибольшая), ``schedule`` — расписание (ключ ``SCHEDULES``);
-остальные ключи — гиперпараметры метода и расписания (у каждого есть значение по умолчанию).
+(этот выбор порога не достигает). ``optimizer`` — один из методов курса (ключ
+``OPTIMIZERS``), ``lr`` — скорость обучения η (для расписаний — начальная или наибольшая),
+``schedule`` — расписание (ключ ``SCHEDULES``); остальные ключи — гиперпараметры метода и
+расписания (у каждого есть значение по умолчанию).
 
 Бюджет у всех один: ``EPOCHS`` эпох мини-батчами по ``BATCH_SIZE`` объектов, то есть
-``TOTAL_STEPS`` шагов. Порог засчитывается, если точность на валидационной выборке после
-обучения не ниже ``THRESHOLD`` при каждом зерне из ``SEEDS`` (зерно задаёт начальные веса
-и порядок мини-батчей). При оценивании ваш выбор заново обучают эталонными реализациями
-методов — числа, которые печатает ноутбук, на оценку не влияют.
+``TOTAL_STEPS`` шагов. Подбирайте выбор по валидационной выборке (её точность возвращают
+``train`` и ``final_accuracies``). Оценивают его по тестовой выборке, которой в наборе курса
+нет: при оценивании сеть заново обучают по вашему выбору эталонными реализациями методов, и
+порог засчитывается, если точность на тестовой выборке не ниже ``THRESHOLD`` при каждом зерне
+из ``SEEDS`` (зерно задаёт начальные веса и порядок мини-батчей). Числа, которые печатает
+ноутбук, на оценку не влияют.
 """
 
 import math
@@ -26,11 +29,11 @@ from . import digits
 
 EPOCHS = 5
 BATCH_SIZE = 32
-N_TRAIN = 1297
+N_TRAIN = 1097
 STEPS_PER_EPOCH = math.ceil(N_TRAIN / BATCH_SIZE)
 TOTAL_STEPS = EPOCHS * STEPS_PER_EPOCH
 SEEDS = (0, 1, 2)
-THRESHOLD = 0.95
+THRESHOLD = 0.955
 
 # optimizer: (the update function it needs, {hyperparameter: default})
 OPTIMIZERS = {
@@ -196,24 +199,28 @@ def _data():
     return _DATA["all"]
 
 
-def train(choice, functions, seed, epochs=EPOCHS):
+def train(choice, functions, seed, epochs=EPOCHS, evaluate_on=None):
     """Обучает классификатор цифр по выбору ``choice`` при зерне ``seed``.
 
     functions — словарь {имя: функция} с функциями обновления (например,
-    ``{"adamw_update": adamw_update, "warmup_cosine_lr": warmup_cosine_lr}``).
-    Возвращает словарь: ``accuracy`` — точность на валидационной выборке до обучения и после
-    каждой эпохи (длина epochs + 1); ``loss`` — функция потерь на обучающей выборке в те же
-    моменты; ``seconds`` — время обучения к этим моментам; ``lr`` — η на каждом шаге.
+    ``{"adamw_update": adamw_update, "warmup_cosine_lr": warmup_cosine_lr}``);
+    evaluate_on — пара ``(X, y)``, на которой измеряется точность (по умолчанию —
+    валидационная выборка).
+    Возвращает словарь: ``accuracy`` — точность до обучения и после каждой эпохи (длина
+    epochs + 1); ``loss`` — функция потерь на обучающей выборке в те же моменты;
+    ``seconds`` — время обучения к этим моментам; ``lr`` — η на каждом шаге.
     """
     problem = check_choice(choice)
     if problem:
         raise ValueError(f"Выбор записан неверно: {problem}.")
     with np.errstate(all="ignore"):  # a diverging run overflows; that is shown, not warned
-        return _train(_settings(choice), functions, seed, epochs)
+        return _train(_settings(choice), functions, seed, epochs, evaluate_on)
 
 
-def _train(settings, functions, seed, epochs):
+def _train(settings, functions, seed, epochs, evaluate_on=None):
     X, y, X_val, y_val = _data()
+    if evaluate_on is not None:
+        X_val, y_val = evaluate_on
     params = digits.init_params(seed)
     w = _flatten(params)
     lr_at = learning_rate(settings, functions.get("warmup_cosine_lr"))
@@ -285,15 +292,17 @@ def range_test(choice, functions, lr_from=1e-4, lr_to=10.0, steps=100, seed=0):
     return lrs, losses
 
 
-def train_seeds(choice, functions, seeds=SEEDS, epochs=EPOCHS):
+def train_seeds(choice, functions, seeds=SEEDS, epochs=EPOCHS, evaluate_on=None):
     """``train`` при нескольких зёрнах: словарь массивов формы (len(seeds), epochs + 1)."""
-    runs = [train(choice, functions, seed, epochs) for seed in seeds]
+    runs = [train(choice, functions, seed, epochs, evaluate_on) for seed in seeds]
     return {key: np.array([run[key] for run in runs]) for key in runs[0]}
 
 
-def final_accuracies(choice, functions, seeds=SEEDS):
-    """Точность на валидационной выборке после обучения при каждом зерне из ``seeds``."""
-    return [float(run) for run in train_seeds(choice, functions, seeds)["accuracy"][:, -1]]
+def final_accuracies(choice, functions, seeds=SEEDS, evaluate_on=None):
+    """Точность после обучения при каждом зерне из ``seeds`` (по умолчанию — на валидационной
+    выборке)."""
+    return [float(run) for run in
+            train_seeds(choice, functions, seeds, evaluate_on=evaluate_on)["accuracy"][:, -1]]
 
 
 def my_functions(**given):
