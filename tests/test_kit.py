@@ -211,7 +211,20 @@ def _wrong(lesson, name):
     def momentum_old_velocity(w, grad, velocity, lr, gamma):
         return w - velocity, gamma * velocity + lr * grad
 
+    def mistake(exercise, key):
+        from course.exercises import ALL
+
+        return next(m.func for m in ALL[exercise].mistakes if m.key == key)
+
     return {
+        "cosine_over_T": mistake("warmup_cosine_lr", "cosine_over_T"),
+        "schedule_from_0": mistake("warmup_cosine_lr", "t_from_0"),
+        "cosine_one_step_late": mistake("warmup_cosine_lr", "cosine_one_step_late"),
+        "lr_min_ignored": mistake("warmup_cosine_lr", "lr_min_ignored"),
+        "no_floor_after_T": mistake("warmup_cosine_lr", "no_floor_after_T"),
+        "adamw_decay_after_step": mistake("adamw_update", "decay_after_step"),
+        "adamw_l2_in_gradient": mistake("adamw_update", "l2_in_gradient"),
+        "adamw_decay_without_lr": mistake("adamw_update", "decay_without_lr"),
         "grads_times_m": _wrong_loss_and_grads(_grads_times_m),
         "seed_b2": _wrong_loss_and_grads(_seed_b2),
         "sgd_uphill": lambda w, grad, lr: w + lr * grad,
@@ -235,6 +248,22 @@ def _wrong(lesson, name):
     ("03_adagrad", "test_adagrad_update", "adagrad_update", "adagrad_eps_outside",
      "ε стоит вне корня"),
     ("04_adam", "test_adam_update", "adam_update", "adam_corrected", "без коррекции"),
+    ("05_schedules", "test_warmup_cosine_lr", "warmup_cosine_lr", "cosine_over_T",
+     "Похоже, косинусная фаза считается как cos(π·t/T), без сдвига на разогрев"),
+    ("05_schedules", "test_warmup_cosine_lr", "warmup_cosine_lr", "schedule_from_0",
+     "и на первом шаге η = 0"),
+    ("05_schedules", "test_warmup_cosine_lr", "warmup_cosine_lr", "cosine_one_step_late",
+     "Похоже, косинусная фаза сдвинута на шаг позже"),
+    ("05_schedules", "test_warmup_cosine_lr", "warmup_cosine_lr", "lr_min_ignored",
+     "Похоже, η_min не учитывается"),
+    ("05_schedules", "test_warmup_cosine_lr", "warmup_cosine_lr", "no_floor_after_T",
+     "после шага T косинус продолжается"),
+    ("05_schedules", "test_adamw_update", "adamw_update", "adamw_decay_after_step",
+     "Похоже, затухание применено к уже обновлённым весам"),
+    ("05_schedules", "test_adamw_update", "adamw_update", "adamw_l2_in_gradient",
+     "Похоже, λ·w добавлено к градиенту (L2-штраф"),
+    ("05_schedules", "test_adamw_update", "adamw_update", "adamw_decay_without_lr",
+     "Похоже, затухание не умножено на η"),
 ])
 def test_a_visible_check_names_a_typical_mistake(kit, lesson, cell, function, wrong, said):
     from conftest import nbgrader_meta, read_nb
