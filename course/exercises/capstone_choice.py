@@ -16,11 +16,12 @@ from course import reference
 from course.exercises import Exercise
 from course.exercises._cases import case
 from course.student.optkit import capstone, digits
+from course.student.optkit.rules import RULES
 
 HELD_OUT = Path(__file__).resolve().parent / "capstone_test.npz"
 
-UPDATES = ("sgd_update", "momentum_update", "nesterov_update", "adagrad_update",
-           "rmsprop_update", "adam_update", "adamw_update", "warmup_cosine_lr")
+# Every function a choice may need: each method's update rule (the kit's table) and the schedule.
+UPDATES = tuple(rule.function for rule in RULES.values()) + ("warmup_cosine_lr",)
 
 
 def reference_functions():

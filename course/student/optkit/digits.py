@@ -58,10 +58,14 @@ def _sigma(z):
     return 0.5 + 0.5 * np.tanh(z / 2.0)
 
 
-def forward(params, X):
-    """Возвращает ``(scores, hidden)``: оценки классов (10, m) и выходы скрытого слоя (k, m)."""
-    hidden = _sigma(params["W1"] @ X + params["b1"])
-    return params["W2"] @ hidden + params["b2"], hidden
+def _hidden(params, X):
+    """Выходы скрытого слоя (k, m)."""
+    return _sigma(params["W1"] @ X + params["b1"])
+
+
+def scores(params, X):
+    """Оценки классов (10, m) для объектов-столбцов X (64, m)."""
+    return params["W2"] @ _hidden(params, X) + params["b2"]
 
 
 def probabilities(scores):
@@ -76,9 +80,9 @@ def loss_and_grads(params, X, y):
 
     Возвращает ``(L, grads)``: L — число, grads — словарь с ключами и формами весов.
     """
-    scores, hidden = forward(params, X)
+    hidden = _hidden(params, X)
     m = X.shape[1]
-    p = probabilities(scores)
+    p = probabilities(params["W2"] @ hidden + params["b2"])
     columns = np.arange(m)
     cross_entropy = float(-np.mean(np.log(np.maximum(p[y, columns], 1e-300))))
     d_scores = p
@@ -96,5 +100,4 @@ def loss_and_grads(params, X, y):
 
 def accuracy(params, X, y):
     """Доля объектов, у которых класс с наибольшей оценкой совпал с меткой."""
-    scores, _ = forward(params, X)
-    return float(np.mean(np.argmax(scores, axis=0) == y))
+    return float(np.mean(np.argmax(scores(params, X), axis=0) == y))
