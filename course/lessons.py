@@ -7,17 +7,21 @@ KIT = Path(__file__).resolve().parent / "student" / "optkit"
 
 LESSONS = ("01_sgd", "02_nesterov", "03_adagrad", "04_adam", "05_schedules")
 
-_COMMON = ("__init__.py", "checks.py", "data.py", "surfaces.py", "optimizers.py", "harness.py",
-           "plots.py", "previous.py")
+# Every lesson: the checks, plots and the optimizers with their table of update rules.
+_COMMON = ("__init__.py", "checks.py", "plots.py", "rules.py", "optimizers.py", "harness.py")
+# Lessons 1-4 run the seed's network on the 2-D surfaces and its data.
+_SEED = ("data.py", "surfaces.py")
 
-# A lesson's helpers never contain that lesson's answers: the ready network (net.py) holds
-# the answers of lesson 1, so lesson 1 does not get it.
+# A lesson ships only the kit modules it imports and what they import (tests/test_kit.py
+# follows the imports; optkit/__init__'s module list says the same). A lesson's helpers never
+# contain any lesson's answers: the network of lessons 2-4 (net.py) runs the student's own
+# forward and loss_and_grads, loaded from lesson 1's notebook by previous.py.
 KIT_FILES = {
-    "01_sgd": _COMMON,
-    "02_nesterov": _COMMON + ("net.py",),
-    "03_adagrad": _COMMON + ("net.py",),
-    "04_adam": _COMMON + ("net.py",),
-    "05_schedules": _COMMON + ("net.py", "digits.py", "digits.npz", "capstone.py"),
+    "01_sgd": _COMMON + _SEED,
+    "02_nesterov": _COMMON + _SEED + ("net.py", "previous.py"),
+    "03_adagrad": _COMMON + _SEED + ("net.py", "previous.py"),
+    "04_adam": _COMMON + _SEED + ("net.py", "previous.py"),
+    "05_schedules": _COMMON + ("previous.py", "digits.py", "digits.npz", "capstone.py"),
 }
 
 

@@ -286,11 +286,11 @@ def adamw_update(w, grad, m, v, t, lr, beta1, beta2, eps, weight_decay):
 def capstone_choice():
     """
     The reference choice for the capstone of lesson 05 (see optkit/capstone.py): AdamW with
-    a one-epoch linear warmup and cosine annealing to zero over the whole budget.
+    a one-epoch linear warmup (35 steps) and a cosine schedule down to zero over the budget.
 
     Returns:
     - A dict of plain values: the method, its learning rate and decay, the schedule.
     """
     choice = dict(optimizer="adamw", schedule="warmup_cosine")
-    choice.update(lr=0.15, weight_decay=0.05, warmup_steps=40, lr_min=0.0)
+    choice.update(lr=0.15, weight_decay=0.02, warmup_steps=35, lr_min=0.0)
     return choice

@@ -6,7 +6,7 @@ import sys
 import numpy as np
 import pytest
 
-from course.lessons import KIT, ROOT, existing, exercises
+from course.lessons import KIT, KIT_FILES, ROOT, existing, exercises
 
 
 @pytest.fixture(scope="module")
@@ -211,7 +211,20 @@ def _wrong(lesson, name):
     def momentum_old_velocity(w, grad, velocity, lr, gamma):
         return w - velocity, gamma * velocity + lr * grad
 
+    def mistake(exercise, key):
+        from course.exercises import ALL
+
+        return next(m.func for m in ALL[exercise].mistakes if m.key == key)
+
     return {
+        "cosine_over_T": mistake("warmup_cosine_lr", "cosine_over_T"),
+        "schedule_from_0": mistake("warmup_cosine_lr", "t_from_0"),
+        "cosine_one_step_late": mistake("warmup_cosine_lr", "cosine_one_step_late"),
+        "lr_min_ignored": mistake("warmup_cosine_lr", "lr_min_ignored"),
+        "no_floor_after_T": mistake("warmup_cosine_lr", "no_floor_after_T"),
+        "adamw_decay_after_step": mistake("adamw_update", "decay_after_step"),
+        "adamw_l2_in_gradient": mistake("adamw_update", "l2_in_gradient"),
+        "adamw_decay_without_lr": mistake("adamw_update", "decay_without_lr"),
         "grads_times_m": _wrong_loss_and_grads(_grads_times_m),
         "seed_b2": _wrong_loss_and_grads(_seed_b2),
         "sgd_uphill": lambda w, grad, lr: w + lr * grad,
@@ -235,6 +248,22 @@ def _wrong(lesson, name):
     ("03_adagrad", "test_adagrad_update", "adagrad_update", "adagrad_eps_outside",
      "ε стоит вне корня"),
     ("04_adam", "test_adam_update", "adam_update", "adam_corrected", "без коррекции"),
+    ("05_schedules", "test_warmup_cosine_lr", "warmup_cosine_lr", "cosine_over_T",
+     "Похоже, косинусная фаза считается как cos(π·t/T), без сдвига на разогрев"),
+    ("05_schedules", "test_warmup_cosine_lr", "warmup_cosine_lr", "schedule_from_0",
+     "и на первом шаге η = 0"),
+    ("05_schedules", "test_warmup_cosine_lr", "warmup_cosine_lr", "cosine_one_step_late",
+     "Похоже, косинусная фаза сдвинута на шаг позже"),
+    ("05_schedules", "test_warmup_cosine_lr", "warmup_cosine_lr", "lr_min_ignored",
+     "Похоже, η_min не учитывается"),
+    ("05_schedules", "test_warmup_cosine_lr", "warmup_cosine_lr", "no_floor_after_T",
+     "после шага T косинус продолжается"),
+    ("05_schedules", "test_adamw_update", "adamw_update", "adamw_decay_after_step",
+     "Похоже, затухание применено к уже обновлённым весам"),
+    ("05_schedules", "test_adamw_update", "adamw_update", "adamw_l2_in_gradient",
+     "Похоже, λ·w добавлено к градиенту (L2-штраф"),
+    ("05_schedules", "test_adamw_update", "adamw_update", "adamw_decay_without_lr",
+     "Похоже, затухание не умножено на η"),
 ])
 def test_a_visible_check_names_a_typical_mistake(kit, lesson, cell, function, wrong, said):
     from course.nbmeta import marks
@@ -282,3 +311,178 @@ def test_a_path_legend_counts_its_steps_in_russian():
                                               "пять": np.zeros((6, 2))})
     labels = [line.get_label() for line in ax.get_lines() if not line.get_label().startswith("_")]
     assert labels[:3] == ["один (1 шаг)", "два (2 шага)", "пять (5 шагов)"]
+
+
+# One table of update rules; each lesson ships the kit modules it imports, and the kit's
+# module list (shown to every student) says which.
+
+def test_each_rule_is_written_in_the_lesson_of_its_exercise():
+    from course.exercises import ALL
+    from course.student.optkit.rules import RULES
+
+    assert {method: rule.lesson for method, rule in RULES.items()} == {
+        method: ALL[rule.function].lesson for method, rule in RULES.items()}
+
+
+def test_the_capstone_and_previous_read_the_rules_table():
+    from course.exercises.capstone_choice import UPDATES
+    from course.student.optkit import capstone, previous
+    from course.student.optkit.rules import RULES
+
+    assert {m: f for m, (f, _) in capstone.OPTIMIZERS.items()} == {
+        m: r.function for m, r in RULES.items()}
+    assert set(UPDATES) == {r.function for r in RULES.values()} | {"warmup_cosine_lr"}
+    assert set(previous.LOADABLE) == {r.function for r in RULES.values()} | {
+        "minibatch_indices", "forward", "loss_and_grads"}
+
+
+def _kit_imports(module):
+    """Kit modules that ``module`` of the canonical kit imports (``from . import x``,
+    ``from .x import y``, also inside functions)."""
+    import ast
+
+    found = set()
+    for node in ast.walk(ast.parse((KIT / f"{module}.py").read_text("utf-8"))):
+        if isinstance(node, ast.ImportFrom) and node.level == 1:
+            found |= {node.module} if node.module else {alias.name for alias in node.names}
+    return found
+
+
+@pytest.mark.parametrize("lesson", existing())
+def test_each_lesson_ships_exactly_the_kit_modules_it_imports(lesson):
+    import ast
+
+    from helpers import read_nb
+    from course.lessons import KIT_FILES, notebook
+
+    needed = set()
+    for cell in read_nb(notebook(lesson, "source")).cells:
+        if cell.cell_type == "code":
+            for node in ast.walk(ast.parse(cell.source)):
+                if isinstance(node, ast.ImportFrom) and node.module == "optkit":
+                    needed |= {alias.name for alias in node.names}
+    todo = list(needed)
+    while todo:
+        for module in _kit_imports(todo.pop()) - needed:
+            needed.add(module)
+            todo.append(module)
+    shipped = {name[:-3] for name in KIT_FILES[lesson] if name.endswith(".py")} - {"__init__"}
+    assert shipped == needed
+
+
+def test_the_kits_module_list_names_the_lessons_that_get_each_module():
+    """optkit/__init__'s docstring lists every module once, with the lessons that get it in
+    parentheses («(уроки 2–4)», «(урок 5)»; none: every lesson)."""
+    import re
+
+    from course.lessons import KIT_FILES, LESSONS
+    from course.student import optkit
+
+    listed = {}
+    for name, text in re.findall(r"^ {4}(\w+) +— (.+?)[;.]$", optkit.__doc__, re.M):
+        span = re.search(r"\(уроки? (\d)(?:–(\d))?\)$", text)
+        first, last = (int(span[1]), int(span[2] or span[1])) if span else (1, len(LESSONS))
+        listed[name] = set(LESSONS[first - 1:last])
+    shipped = {}
+    for lesson, files in KIT_FILES.items():
+        for name in files:
+            if name.endswith(".py") and name != "__init__.py":
+                shipped.setdefault(name[:-3], set()).add(lesson)
+    assert listed == shipped
+
+
+# No lesson's kit holds an answer: every function of every shipped kit is run through the
+# judge of each exercise it could stand for, and none passes.
+
+def _shipped_kit_functions(lesson):
+    """(module, name, function) of every function defined in release/<lesson>/optkit."""
+    import importlib
+    import importlib.util
+    import inspect
+
+    folder = ROOT / "release" / lesson / "optkit"
+    package = f"_shipped_kit_{lesson}"
+    spec = importlib.util.spec_from_file_location(package, folder / "__init__.py",
+                                                  submodule_search_locations=[str(folder)])
+    sys.modules[package] = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(sys.modules[package])
+    for path in sorted(folder.glob("*.py")):
+        if path.stem != "__init__":
+            module = importlib.import_module(f"{package}.{path.stem}")
+            for name, func in inspect.getmembers(module, inspect.isfunction):
+                if func.__module__ == module.__name__:
+                    yield path.stem, name, func
+
+
+def _could_stand_for(func, exercise):
+    """A function named as the exercise, or taking exactly the reference's arguments."""
+    import inspect
+
+    return func.__name__ == exercise.name or (
+        list(inspect.signature(func).parameters)
+        == list(inspect.signature(exercise.reference).parameters))
+
+
+@pytest.mark.parametrize("lesson", existing())
+def test_no_kit_function_passes_the_judge_of_any_exercise(lesson, tmp_path, monkeypatch,
+                                                         capsys):
+    import matplotlib
+
+    from course import judge
+    from course.client import answer, runner, wire
+    from course.exercises import ALL
+
+    matplotlib.use("Agg")
+    monkeypatch.chdir(tmp_path)  # no lessons beside: net.py has nothing of lesson 1 to load
+    tried, passing = [], []
+    for module, name, func in _shipped_kit_functions(lesson):
+        for exercise in ALL.values():
+            if _could_stand_for(func, exercise):
+                tried.append(f"{module}.{name} → {exercise.name}")
+                verdict = judge.judge(exercise.name, answer.respond(
+                    func, judge.cases_text(exercise.name), wire, runner))
+                if verdict.passed:
+                    passing.append(f"optkit/{module}.{name} проходит проверку {exercise.name}")
+    capsys.readouterr()
+    assert not passing, passing
+    if "net.py" in KIT_FILES[lesson]:
+        assert {"net.forward → forward", "net.loss_and_grads → loss_and_grads"} <= set(tried)
+
+
+def test_the_network_of_lessons_2_to_4_runs_the_students_own_lesson_1(tmp_path, monkeypatch,
+                                                                       capsys):
+    """With a solved lesson 1 beside, net gives exactly the student's functions' results; with
+    lesson 1 unsolved, it says so in Russian (a CheckFailed, shown without a traceback)."""
+    import importlib
+    import shutil
+
+    from course import reference
+    from course.student.optkit.data import demo_network as kit_demo
+
+    lesson = tmp_path / "02_nesterov"
+    shutil.copytree(ROOT / "release" / "02_nesterov" / "optkit", lesson / "optkit")
+    sys.path.insert(0, str(lesson))
+    for name in [m for m in sys.modules if m == "optkit" or m.startswith("optkit.")]:
+        del sys.modules[name]
+    try:
+        net = importlib.import_module("optkit.net")
+        checks = importlib.import_module("optkit.checks")
+        monkeypatch.chdir(lesson)
+        shutil.copytree(ROOT / "release" / "01_sgd", tmp_path / "01_sgd")  # unsolved stubs
+        with pytest.raises(checks.CheckFailed) as info:
+            net.loss_and_grads(*kit_demo())
+        assert "Сеть урока 1 недоступна" in str(info.value)
+        assert "упражнение ещё не решено" in capsys.readouterr().out
+        shutil.rmtree(tmp_path / "01_sgd")
+        shutil.copytree(ROOT / "source" / "01_sgd", tmp_path / "01_sgd")  # solved
+        params, X, y = kit_demo()
+        loss, grads = net.loss_and_grads(params, X, y)
+        expected_loss, expected = reference.loss_and_grads(params, X, y)
+        assert loss == pytest.approx(expected_loss)
+        assert all(np.allclose(grads[k], expected[k]) for k in expected)
+        np.testing.assert_allclose(net.forward(params, X)[0], reference.forward(params, X)[0])
+    finally:
+        sys.path.remove(str(lesson))
+        for name in [m for m in sys.modules if m == "optkit" or m.startswith("optkit.")]:
+            del sys.modules[name]
+

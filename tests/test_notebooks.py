@@ -12,8 +12,8 @@ import pytest
 from nbclient import NotebookClient
 
 from course.assign.solved import fill_solutions
+from course.lessons import KIT_FILES, notebook
 from helpers import read_nb
-from course.lessons import notebook
 
 pytestmark = pytest.mark.notebooks
 
@@ -28,10 +28,14 @@ def _nbval(path):
 
 
 def _lesson_copy(lesson, where, tmp_path):
-    """A copy of source/ or release/<lesson> in tmp_path (keeps the repository clean)."""
+    """A copy of source/ or release/<lesson> in tmp_path (keeps the repository clean). A lesson
+    whose kit runs the network of lesson 1 (optkit/net.py loads the student's own forward and
+    loss_and_grads) gets a solved lesson 1 beside it, as a student who has done lesson 1 has."""
     dest = tmp_path / lesson
-    shutil.copytree(notebook(lesson, where).parent, dest,
-                    ignore=shutil.ignore_patterns("__pycache__", ".ipynb_checkpoints"))
+    ignore = shutil.ignore_patterns("__pycache__", ".ipynb_checkpoints")
+    shutil.copytree(notebook(lesson, where).parent, dest, ignore=ignore)
+    if "net.py" in KIT_FILES[lesson]:
+        shutil.copytree(notebook("01_sgd", "source").parent, tmp_path / "01_sgd", ignore=ignore)
     return dest / f"{lesson}.ipynb"
 
 

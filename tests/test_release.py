@@ -11,7 +11,8 @@ from course.nbgrader_apps import run_nbgrader
 from course.nbmeta import marks
 from helpers import read_nb
 from course.lessons import KIT_FILES, ROOT, exercises, notebook
-from course.assign.release_check import kit_differences, leaks, release_files, stale
+from course.assign.release_check import (HELD_OUT, held_out_leaks, kit_differences, leaks,
+                                         release_files, stale)
 
 
 @pytest.mark.notebooks
@@ -46,6 +47,32 @@ def test_source_notebooks_are_stored_without_outputs(lesson):
 
 def test_release_holds_no_solution_hidden_test_or_reference_line(lesson):
     assert leaks(lesson) == []
+
+
+def test_no_release_ships_the_capstones_held_out_test_split(lesson):
+    assert held_out_leaks(lesson) == []
+
+
+@pytest.mark.parametrize("how", ["the file", "its images in the kit's file"])
+def test_a_planted_held_out_split_is_found(tmp_path, how):
+    """The judge's test split copied into a release, or its images merged into the kit's
+    digits.npz, is a leak (students would tune on the split that grades them)."""
+    import numpy as np
+
+    lesson = "05_schedules"
+    course = copy_course(tmp_path)
+    kit_file = course / "release" / lesson / "optkit" / "digits.npz"
+    if how == "the file":
+        (course / "release" / lesson / "held.npz").write_bytes(HELD_OUT.read_bytes())
+        finding = "это тестовая выборка итогового задания"
+    else:
+        with np.load(kit_file) as kit, np.load(HELD_OUT) as held:
+            arrays = {name: kit[name] for name in kit.files}
+            arrays["pixels"] = np.concatenate([kit["pixels"], held["pixels"][:3]])
+        np.savez_compressed(kit_file, **arrays)
+        finding = "есть изображения тестовой выборки итогового задания (3)"
+    found = held_out_leaks(lesson, course)
+    assert any(finding in message for message in found), found
 
 
 def _plant(course, lesson, text, kit_file=None):

@@ -7,6 +7,7 @@ planted leaks are found).
 
 import ast
 import filecmp
+import io
 import re
 import tempfile
 from pathlib import Path
@@ -17,6 +18,8 @@ from course.assign.assignment import copy_course, generate
 from course.lessons import KIT, KIT_FILES, ROOT
 
 REFERENCE = Path(__file__).resolve().parent.parent / "reference.py"
+# The capstone's held-out test split: it lives with the judge and never ships.
+HELD_OUT = Path(__file__).resolve().parent.parent / "exercises" / "capstone_test.npz"
 SOLUTION = re.compile(r"### BEGIN SOLUTION\n(.*?)### END SOLUTION", re.S)
 # Made by Python and by Jupyter's autosave, never part of a release.
 CACHES = {"__pycache__", ".ipynb_checkpoints"}
@@ -89,6 +92,42 @@ def leaks(lesson, root=ROOT):
     return found
 
 
+def _image_rows(data):
+    """The 64-pixel images (as bytes of uint8 rows) held by the arrays of an .npz file."""
+    import numpy as np  # only when a release holds an .npz
+
+    rows = set()
+    try:
+        with np.load(io.BytesIO(data)) as arrays:
+            for name in arrays.files:
+                a = np.asarray(arrays[name])
+                if a.ndim >= 2 and a.size and a.size % 64 == 0 and a.shape[-1] in (8, 64):
+                    flat = a.reshape(-1, 64)
+                    if np.all((flat >= 0) & (flat <= 16)):
+                        rows |= {r.tobytes() for r in flat.astype(np.uint8)}
+    except Exception:  # noqa: BLE001 (an unreadable archive holds no images we can see)
+        pass
+    return rows
+
+
+def held_out_leaks(lesson, root=ROOT):
+    """Whether release/<lesson> ships the capstone's held-out test split: the file itself or
+    any of its images that are not also training or validation images of the kit."""
+    held = HELD_OUT.read_bytes()
+    kit = KIT / "digits.npz"
+    test_rows = _image_rows(held) - (_image_rows(kit.read_bytes()) if kit.exists() else set())
+    found = []
+    for path, data in release_files(lesson, root).items():
+        if data == held:
+            found.append(f"release/{lesson}/{path} — это тестовая выборка итогового задания")
+        elif path.suffix == ".npz":
+            shipped = len(test_rows & _image_rows(data))
+            if shipped:
+                found.append(f"в release/{lesson}/{path} есть изображения тестовой выборки "
+                             f"итогового задания ({shipped})")
+    return found
+
+
 def kit_differences(lesson, root=ROOT):
     """Where the copies of the kit in source/ and release/ differ from course/student/optkit."""
     found = []
@@ -107,7 +146,7 @@ def kit_differences(lesson, root=ROOT):
 def problems(lesson, root=ROOT, rebuild=False):
     """Every problem of release/<lesson>: its leaks, kit copies that differ and, if
     ``rebuild``, what differs from a fresh build (``stale``)."""
-    return (leaks(lesson, root) + kit_differences(lesson, root)
+    return (leaks(lesson, root) + held_out_leaks(lesson, root) + kit_differences(lesson, root)
             + (stale(lesson, root) if rebuild else []))
 
 

@@ -1,19 +1,27 @@
 """capstone_choice (lesson 05): the student's choice of method, hyperparameters and schedule
 for the digits classifier. Graded by a rule, not by comparison: the judge trains the network
-itself, outside the kernel, with the reference implementations of the chosen method, on the
-kit's fixed split and seeds, and the choice passes if the validation accuracy reaches the
-threshold at every seed. The kernel sends nothing but the plain dict the function returns."""
+itself, outside the kernel, with the reference implementations of the chosen method on the
+kit's training split and seeds, and the choice passes if the accuracy on the held-out test
+split (``capstone_test.npz`` beside this module, made by scripts/make_digits.py and never
+shipped: students tune on the validation split) reaches the threshold at every seed. The
+kernel sends nothing but the plain dict the function returns."""
 
 import functools
 import json
+from pathlib import Path
+
+import numpy as np
 
 from course import reference
 from course.exercises import Exercise
 from course.exercises._cases import case
-from course.student.optkit import capstone
+from course.student.optkit import capstone, digits
+from course.student.optkit.rules import RULES
 
-UPDATES = ("sgd_update", "momentum_update", "nesterov_update", "adagrad_update",
-           "rmsprop_update", "adam_update", "adamw_update", "warmup_cosine_lr")
+HELD_OUT = Path(__file__).resolve().parent / "capstone_test.npz"
+
+# Every function a choice may need: each method's update rule (the kit's table) and the schedule.
+UPDATES = tuple(rule.function for rule in RULES.values()) + ("warmup_cosine_lr",)
 
 
 def reference_functions():
@@ -23,14 +31,27 @@ def reference_functions():
 
 def _cases(seed=None):
     return [case("ваш выбор для итогового задания: обучение с нуля эталонными реализациями "
-                 f"при зёрнах {', '.join(map(str, capstone.SEEDS))}")]
+                 f"при зёрнах {', '.join(map(str, capstone.SEEDS))} и точность на тестовой "
+                 "выборке, которой нет в наборе курса")]
+
+
+@functools.lru_cache(maxsize=1)
+def held_out():
+    """``(X, y)`` of the held-out test split, in the kit's layout (``digits.columns``)."""
+    with np.load(HELD_OUT) as data:
+        return digits.columns(data["pixels"], data["labels"])
+
+
+def held_out_accuracies(choice):
+    """Accuracies on the held-out test split after training by ``choice`` with the reference
+    implementations, one per seed of capstone.SEEDS."""
+    return capstone.final_accuracies(choice, reference_functions(), evaluate_on=held_out())
 
 
 @functools.lru_cache(maxsize=256)
 def _accuracies(canonical):
-    """Final validation accuracies at capstone.SEEDS; cached per choice (a class often
-    submits the same one)."""
-    return tuple(capstone.final_accuracies(json.loads(canonical), reference_functions()))
+    """held_out_accuracies, cached per choice (a class often submits the same one)."""
+    return tuple(held_out_accuracies(json.loads(canonical)))
 
 
 def _percent(x):
@@ -52,7 +73,7 @@ def _verdict(cases, runs_per_case, error_text):
     if min(accuracies) < capstone.THRESHOLD:
         shown = ", ".join(f"зерно {seed}: {_percent(a)}"
                           for seed, a in zip(capstone.SEEDS, accuracies))
-        return label, (f"точность на валидационной выборке после обучения ({shown}) не "
+        return label, (f"точность на тестовой выборке после обучения ({shown}) не "
                        f"достигла порога {_percent(capstone.THRESHOLD)} при каждом зерне")
     return None
 

@@ -1,4 +1,4 @@
-"""warmup_cosine_lr (lesson 05): linear warmup, cosine annealing, then the floor η_min."""
+"""warmup_cosine_lr (lesson 05): linear warmup, a cosine schedule, then the floor η_min."""
 
 import math
 
@@ -21,8 +21,8 @@ def _cases(seed=None):
         case("t = 1 с разогревом: η = η_max·1/W", 1, 0.1, 0.001, 10, 100),
         case("t = W: конец разогрева, η = η_max", 10, 0.1, 0.001, 10, 100),
         case("середина косинусной фазы, t = W + (T − W)/2", 55, 0.1, 0.001, 10, 100),
-        case("t = T: конец отжига, η = η_min", 100, 0.1, 0.001, 10, 100),
-        case("t > T: после отжига η = η_min", 150, 0.1, 0.001, 10, 100),
+        case("t = T: последний шаг расписания, η = η_min", 100, 0.1, 0.001, 10, 100),
+        case("t > T: после последнего шага η = η_min", 150, 0.1, 0.001, 10, 100),
         case("без разогрева (W = 0), t = 1", 1, 0.5, 0.01, 0, 40),
         _curve("весь график при η_max = 0.2, η_min = 0.02, W = 8, T = 40: t = 1…50",
                0.2, 0.02, 8, 40, 50),
@@ -72,6 +72,13 @@ def _shifted(t, lr_max, lr_min, warmup, total):
                                                             / (total - warmup)))
 
 
+def _cosine_late(t, lr_max, lr_min, warmup, total):
+    """Only the cosine phase one step late, cos(π·(t − W − 1)/(T − W)); the warmup is right."""
+    if t <= warmup or t > total:
+        return R(t, lr_max, lr_min, warmup, total)
+    return _cosine((t - warmup - 1) / (total - warmup), lr_max, lr_min)
+
+
 def _no_warmup(t, lr_max, lr_min, warmup, total):
     return lr_max if t <= warmup else R(t, lr_max, lr_min, warmup, total)
 
@@ -108,9 +115,18 @@ def _no_floor(t, lr_max, lr_min, warmup, total):
 EXERCISE = Exercise(
     name="warmup_cosine_lr", lesson="05_schedules", position=1, reference=R, cases=_cases,
     outputs="η",
+    # Tried in order on the first failing case: a cosine phase one step late fails first in the
+    # middle of the cosine, where the whole-schedule shift gives the same value, so it comes
+    # first; a whole shift already fails on the first step, where only it matches.
     mistakes=(
-        Mistake("t_from_0", "t отсчитывается от 0: весь график сдвинут на шаг позже "
-                            "(в формулах стоит t − 1 вместо t, и на первом шаге η = 0)",
+        Mistake("cosine_one_step_late", "косинусная фаза сдвинута на шаг позже: в косинусе стоит "
+                                        "t − W − 1 вместо t − W (разогрев при этом верный), и "
+                                        "η_min достигается лишь на шаге T + 1",
+                _cosine_late),
+        Mistake("t_from_0", "t отсчитывается от 0, как в get_cosine_schedule_with_warmup из "
+                            "Hugging Face: весь график сдвинут на шаг позже (в формулах стоит "
+                            "t − 1 вместо t, и с разогревом на первом шаге η = 0); в этом курсе "
+                            "первый шаг — t = 1",
                 _shifted),
         Mistake("warmup_from_max", "на разогреве возвращается η_max: разогрев должен начинаться "
                                    "с малого шага и линейно расти, η = η_max·t/W",

@@ -1,7 +1,9 @@
 """Общий стенд для всех уроков: одни и те же опыты для любого оптимизатора.
 
+* ``flatten``, ``unflatten`` — словарь весов сети ↔ один вектор (так его видят оптимизаторы);
 * ``run_2d`` — траектория оптимизатора на двумерной поверхности;
-* ``train`` — обучение сети мини-батчами, история функции потерь и времени.
+* ``train``, ``train_seeds`` — обучение сети мини-батчами (при одном или нескольких зёрнах),
+  история функции потерь, времени и, если нужно, других измерений после каждой эпохи.
 """
 
 import time
@@ -42,49 +44,56 @@ def run_2d(surface, optimizer, n_steps=100, start=None, max_norm=1e6):
     return np.array(path)
 
 
-def train(loss_and_grads, params, X, y, optimizer, batches, epochs=20, seed=0):
+def train(loss_and_grads, params, X, y, optimizer, batches, epochs=20, seed=0, measure=None):
     """Обучает сеть мини-батчами и возвращает историю.
 
     loss_and_grads(params, X, y) -> (loss, grads) — функция потерь и её градиенты
     (годится любая модель: grads — словарь с теми же ключами, что params);
     params — начальные веса (словарь массивов, не изменяется);
+    X — объекты-столбцы (n_features, m); y — ответы, объекты по последней оси ((1, m) или (m,));
     optimizer — из модуля ``optimizers``;
     batches(n_samples, rng) -> список массивов индексов — разбиение эпохи на мини-батчи;
-    epochs — число эпох; seed — зерно генератора случайных чисел для перемешивания.
+    epochs — число эпох; seed — зерно генератора случайных чисел для перемешивания;
+    measure — необязательная функция measure(params) -> словарь {имя: число}: что ещё
+    измерить перед обучением и после каждой эпохи (например, точность на другой выборке).
 
     Возвращает словарь: ``params`` — обученные веса; ``loss`` — функция потерь на всей
     выборке перед обучением и после каждой эпохи (длина epochs + 1); ``seconds`` —
-    время от начала обучения к тем же моментам; ``diverged`` — True, если обучение
-    разошлось (потери стали больше ``DIVERGED`` или перестали быть числом) и было
-    остановлено досрочно.
+    время от начала обучения к тем же моментам (без времени измерений); по списку на каждое
+    имя из ``measure``; ``diverged`` — True, если обучение разошлось (потери стали больше
+    ``DIVERGED`` или перестали быть числом) и было остановлено досрочно.
     """
     with np.errstate(all="ignore"):  # a diverging run overflows; that is shown, not warned
-        return _train(loss_and_grads, params, X, y, optimizer, batches, epochs, seed)
+        return _train(loss_and_grads, params, X, y, optimizer, batches, epochs, seed, measure)
 
 
 DIVERGED = 1e6
 
 
-def _train(loss_and_grads, params, X, y, optimizer, batches, epochs, seed):
+def _train(loss_and_grads, params, X, y, optimizer, batches, epochs, seed, measure):
     rng = np.random.default_rng(seed)
     w = flatten(params, params)
     state = optimizer.init(w)
 
-    def loss_on_all(w):
-        return float(loss_and_grads(unflatten(w, params), X, y)[0])
+    def evaluate(w, history):
+        current = unflatten(w, params)
+        history["loss"].append(float(loss_and_grads(current, X, y)[0]))
+        for name, value in (measure(current) if measure else {}).items():
+            history.setdefault(name, []).append(value)
 
-    history = {"loss": [loss_on_all(w)], "seconds": [0.0]}
+    history = {"loss": [], "seconds": [0.0]}
+    evaluate(w, history)
     t, started, evaluating = 0, time.perf_counter(), 0.0
     for _ in range(epochs):
         for idx in batches(X.shape[1], rng):
 
-            def grad_fn(point, Xb=X[:, idx], yb=y[:, idx]):
+            def grad_fn(point, Xb=X[:, idx], yb=y[..., idx]):
                 return flatten(loss_and_grads(unflatten(point, params), Xb, yb)[1], params)
 
             t += 1
             w, state = optimizer.step(w, grad_fn, state, t)
         tick = time.perf_counter()
-        history["loss"].append(loss_on_all(w))
+        evaluate(w, history)
         evaluating += time.perf_counter() - tick
         history["seconds"].append(time.perf_counter() - started - evaluating)
         if not history["loss"][-1] < DIVERGED:

@@ -3,8 +3,9 @@
 Данные: 1797 изображений 8×8 (яркость пикселя — целое от 0 до 16), 10 классов (цифры 0–9).
 Это тестовая часть набора UCI «Optical Recognition of Handwritten Digits» (E. Alpaydin,
 C. Kaynak, 1998) в копии, которая входит в scikit-learn; набор распространяется по лицензии
-Creative Commons Attribution 4.0 (CC BY 4.0). Файл ``digits.npz`` лежит рядом с этим модулем;
-разбиение на обучающую (1297) и валидационную (500) выборки в нём зафиксировано.
+Creative Commons Attribution 4.0 (CC BY 4.0). Файл ``digits.npz`` лежит рядом с этим модулем:
+в нём 1397 изображений, разбитых на обучающую (1097) и валидационную (300) выборки. Ещё 400
+изображений — тестовая выборка, по которой оценивают итоговое задание; её нет в наборе курса.
 
 Столбцы — объекты: ``X`` формы (64, m) с яркостями, поделёнными на 16 (от 0 до 1);
 ``y`` формы (m,) — метки классов 0–9.
@@ -22,17 +23,22 @@ DATA = Path(__file__).resolve().parent / "digits.npz"
 N_CLASSES = 10
 
 
+def columns(pixels, labels):
+    """Изображения (m, 64) с яркостями 0–16 и метки (m,) → ``(X, y)``: X формы (64, m) с
+    яркостями от 0 до 1, y формы (m,) с целыми метками."""
+    return np.asarray(pixels).T.astype(float) / 16.0, np.asarray(labels).astype(np.int64)
+
+
 def load():
     """Возвращает ``(X_train, y_train, X_val, y_val)``: X формы (64, m), y формы (m,)."""
     with np.load(DATA) as data:
-        X = data["pixels"].T.astype(float) / 16.0
-        y = data["labels"].astype(np.int64)
+        X, y = columns(data["pixels"], data["labels"])
         train, val = data["train_index"].astype(np.int64), data["validation_index"].astype(np.int64)
     return X[:, train], y[train], X[:, val], y[val]
 
 
 def images():
-    """Все изображения формы (1797, 8, 8) с яркостями 0–16 и их метки (1797,) — для картинок."""
+    """Изображения набора курса формы (1397, 8, 8) с яркостями 0–16 и их метки (1397,)."""
     with np.load(DATA) as data:
         return data["pixels"].reshape(-1, 8, 8), data["labels"].astype(np.int64)
 
@@ -52,10 +58,14 @@ def _sigma(z):
     return 0.5 + 0.5 * np.tanh(z / 2.0)
 
 
-def forward(params, X):
-    """Возвращает ``(scores, hidden)``: оценки классов (10, m) и выходы скрытого слоя (k, m)."""
-    hidden = _sigma(params["W1"] @ X + params["b1"])
-    return params["W2"] @ hidden + params["b2"], hidden
+def _hidden(params, X):
+    """Выходы скрытого слоя (k, m)."""
+    return _sigma(params["W1"] @ X + params["b1"])
+
+
+def scores(params, X):
+    """Оценки классов (10, m) для объектов-столбцов X (64, m)."""
+    return params["W2"] @ _hidden(params, X) + params["b2"]
 
 
 def probabilities(scores):
@@ -70,9 +80,9 @@ def loss_and_grads(params, X, y):
 
     Возвращает ``(L, grads)``: L — число, grads — словарь с ключами и формами весов.
     """
-    scores, hidden = forward(params, X)
+    hidden = _hidden(params, X)
     m = X.shape[1]
-    p = probabilities(scores)
+    p = probabilities(params["W2"] @ hidden + params["b2"])
     columns = np.arange(m)
     cross_entropy = float(-np.mean(np.log(np.maximum(p[y, columns], 1e-300))))
     d_scores = p
@@ -90,5 +100,4 @@ def loss_and_grads(params, X, y):
 
 def accuracy(params, X, y):
     """Доля объектов, у которых класс с наибольшей оценкой совпал с меткой."""
-    scores, _ = forward(params, X)
-    return float(np.mean(np.argmax(scores, axis=0) == y))
+    return float(np.mean(np.argmax(scores(params, X), axis=0) == y))
