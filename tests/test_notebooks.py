@@ -52,7 +52,9 @@ def test_source_runs_under_nbval(lesson, tmp_path):
     assert done.returncode == 0, done.stdout[-4000:]
 
 
-def test_source_runs_in_seconds_and_writes_nothing_to_stderr(lesson, tmp_path):
+def test_source_writes_nothing_to_stderr_and_shows_plots(lesson, tmp_path):
+    """(How fast each lesson runs is measured by benchmarks/lesson_speed.py, not here: a
+    busy machine must not fail a test.)"""
     nb, seconds = _execute(_lesson_copy(lesson, "source", tmp_path))
     print(f"{lesson}: source executed in {seconds:.1f} s")
     stderr = [o.text for c in nb.cells if c.cell_type == "code" for o in c.outputs
@@ -61,7 +63,6 @@ def test_source_runs_in_seconds_and_writes_nothing_to_stderr(lesson, tmp_path):
     figures = [o for c in nb.cells if c.cell_type == "code" for o in c.outputs
                if "image/png" in o.get("data", {})]
     assert figures, "the lesson shows no plot"
-    assert seconds < 60
 
 
 def _assigned_names(source):
