@@ -151,6 +151,38 @@ def cmd_report(args):
             f"{student} ({lesson})" for student, lesson in sorted(data["flagged"])) + ".")
 
 
+def cmd_export(args):
+    from course.pipeline import moodle
+
+    (lesson,) = _lessons([args.lesson])
+    root, sheet, out = Path(args.root), Path(args.worksheet), Path(args.out)
+    if not (root / "gradebook.db").is_file():
+        raise SystemExit(f"В {root} нет gradebook.db: оценок ещё нет "
+                         "(python -m course autograde).")
+    try:
+        data = sheet.read_bytes()
+    except OSError as error:
+        raise SystemExit(f"Ведомость {sheet} не читается: {error.strerror or error}.") from None
+    found = moodle.results(root, lesson)
+    if not found:
+        raise SystemExit(f"В gradebook.db нет оценённых работ по уроку {lesson}.")
+    try:
+        filled = moodle.fill(data, lesson, found, moodle.participants(root))
+    except moodle.NotAWorksheet as error:
+        raise SystemExit(f"{sheet}: {error}.") from None
+    out.write_bytes(filled.data)
+    print(f"Ведомость заполнена: {out}.")
+    for line in moodle.summary(filled):
+        print(line)
+    if args.zip:
+        archive, missing = moodle.feedback_zip(root, lesson, filled.graded)
+        Path(args.zip).write_bytes(archive)
+        print(f"Отзывы для Moodle: {args.zip} (загрузите его: «Загрузить несколько файлов "
+              "отзывов в архиве ZIP»)."
+              + (f" Отзывов нет у: {', '.join(missing)} (python -m course feedback)."
+                 if missing else ""))
+
+
 # argparse's own words (it asks gettext, which has no Russian catalogue for it).
 ARGPARSE_RU = {
     "usage: ": "использование: ",
@@ -216,6 +248,15 @@ def main(argv=None):
                  "подозрения", lessons=False)
     p.add_argument("--out", default=str(ROOT / "reports"), metavar="ПАПКА",
                    help="куда сохранить отчёт (по умолчанию reports/)")
+    p = _command(sub, "export", cmd_export, "заполнить скачанную из Moodle ведомость оценок "
+                 "урока (и собрать zip с отзывами)", lessons=False)
+    p.add_argument("target", choices=["moodle"], metavar="куда", help="куда: moodle")
+    p.add_argument("lesson", metavar="урок", help="урок, например 01_sgd")
+    p.add_argument("worksheet", metavar="ведомость",
+                   help="CSV-файл «Скачать ведомость оценок» из задания Moodle")
+    p.add_argument("-o", "--out", required=True, metavar="ФАЙЛ",
+                   help="куда записать заполненную ведомость")
+    p.add_argument("--zip", metavar="ZIP", help="собрать отзывы студентов в этот zip для Moodle")
     args = parser.parse_args(argv)
     # nbgrader runs its helper programs (alembic) by name: this environment's first
     os.environ["PATH"] = os.pathsep.join([os.path.dirname(sys.executable),

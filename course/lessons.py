@@ -28,6 +28,15 @@ def exercises(lesson):
     return tuple(exercise.name for exercise in of_lesson(lesson))
 
 
+def exercise_of(grade_id, lesson):
+    """The exercise of ``lesson`` that the test cell ``grade_id`` checks (its id starts with
+    ``test_<exercise>``), or None."""
+    for name in exercises(lesson):
+        if grade_id.startswith(f"test_{name}"):
+            return name
+    return None
+
+
 def existing():
     """The lessons whose source notebook exists, in course order."""
     return [name for name in LESSONS if notebook(name, "source").exists()]

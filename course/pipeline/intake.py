@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 
-from course.pipeline import notes
+from course.pipeline import moodle, notes
 from course.lessons import LESSONS, exercises
 from course.nbmeta import grade_id, marks
 from course.russian import plural
@@ -153,8 +153,9 @@ def detect(root):
     return "files"
 
 
-def _candidates(root, lesson, layout):
-    """{student: [notebook paths]} for the layout."""
+def _candidates(root, lesson, layout, participants=None):
+    """{student: [notebook paths]} for the layout; Moodle's participant numbers go into
+    ``participants`` ({student: number})."""
     found = {}
     if layout == "nbgrader":
         for path in sorted(root.glob("*/*/*.ipynb")):
@@ -170,6 +171,8 @@ def _candidates(root, lesson, layout):
             student = _student_id(m["name"])
             if len(ids[student]) > 1:  # namesakes: Moodle's participant id tells them apart
                 student = f"{student}_{m['id']}"
+            if participants is not None:
+                participants[student] = m["id"]
             found.setdefault(student, []).extend(sorted(folder.rglob("*.ipynb")))
     else:
         for path in sorted(root.rglob("*.ipynb")):
@@ -191,9 +194,12 @@ def take_in(src, lesson, course_dir, layout=None):
         else:
             root = src
         layout = layout or detect(root)
-        report = Intake()
-        for student, paths in _candidates(root, lesson, layout).items():
+        report, numbers = Intake(), {}
+        for student, paths in _candidates(root, lesson, layout, numbers).items():
             _take_student(student, paths, lesson, Path(course_dir), report, layout)
+    # Moodle's participant numbers, for the grades sent back (course.pipeline.moodle)
+    moodle.remember_participants(course_dir, {s: n for s, n in numbers.items()
+                                              if s in report.accepted})
     notes.save(course_dir, notes.INTAKE,
                {(student, lesson): report.notes.get(student, []) for student in
                 set(report.accepted) | set(report.notes)})

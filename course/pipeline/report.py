@@ -19,16 +19,10 @@ import matplotlib
 from nbgrader.api import Gradebook, MissingEntry
 
 from course.pipeline import notes
-from course.lessons import LESSONS, exercises
+from course.lessons import LESSONS
+from course.lessons import exercise_of as _exercise_of
 from course.russian import plural
 from course.pipeline.scan import scan_folder
-
-def _exercise_of(grade_id, lesson):
-    for name in exercises(lesson):
-        if grade_id.startswith(f"test_{name}"):
-            return name
-    return None
-
 
 def mistake_text(verdict):
     """The Russian name of the mistake the judge recognised in a recorded verdict, or None."""
