@@ -3,6 +3,7 @@
 import argparse
 import os
 import sys
+import zipfile
 from pathlib import Path
 
 from course.lessons import LESSONS, ROOT, existing
@@ -66,7 +67,19 @@ def cmd_intake(args):
     from course.pipeline import intake
 
     (lesson,) = _lessons([args.lesson])
-    report = intake.take_in(args.source, lesson, args.root, layout=args.layout)
+    source = Path(args.source)
+    if not source.exists():
+        raise SystemExit(f"Нет такого файла или папки: {source}. Проверьте путь.")
+    if source.is_file() and not zipfile.is_zipfile(source):
+        raise SystemExit(f"{source} — не zip-архив. Укажите zip-архив с работами (например, "
+                         "«Скачать все ответы» из задания Moodle) или папку с ними.")
+    try:
+        report = intake.take_in(source, lesson, args.root, layout=args.layout)
+    except zipfile.BadZipFile as error:
+        raise SystemExit(f"Архив {source} повреждён ({error}).") from None
+    if not report.accepted and not report.notes:
+        raise SystemExit(f"В {source} нет ни одного ноутбука (.ipynb): работ не принято. "
+                         f"Проверьте, что это выгрузка работ по уроку {lesson}.")
     for student in sorted(set(report.accepted) | set(report.notes)):
         status = ("принята как есть" if student in report.unusable else
                   "принята" if student in report.accepted else "НЕ принята")

@@ -15,6 +15,7 @@ usable submission was taken in before, which is then kept. The notes go to
 
 import json
 import re
+import secrets
 import shutil
 import tempfile
 import zipfile
@@ -187,7 +188,7 @@ def take_in(src, lesson, course_dir, layout=None):
     ``course_dir``/submitted; returns an ``Intake``. Nothing under ``src`` is changed."""
     src = Path(src)
     with tempfile.TemporaryDirectory() as unpacked:
-        if src.suffix == ".zip":
+        if src.is_file():
             with zipfile.ZipFile(src) as archive:
                 archive.extractall(unpacked)
             root = Path(unpacked)
@@ -253,4 +254,6 @@ def _take_student(student, paths, lesson, course_dir, report, layout):
     shutil.copyfile(chosen, target)
     stamp = datetime.fromtimestamp(chosen.stat().st_mtime, tz=timezone.utc)
     (target.parent / "timestamp.txt").write_text(stamp.strftime("%Y-%m-%d %H:%M:%S.%f %Z"))
+    # As nbgrader's exchange (exchange/default/submit.py): release_feedback needs it.
+    (target.parent / "submission_secret.txt").write_text(secrets.token_hex(64))
     report.accepted[student] = chosen
