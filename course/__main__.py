@@ -101,6 +101,13 @@ def cmd_autograde(args):
     if not total:
         raise SystemExit(f"В {root / 'submitted'} нет работ по урокам {', '.join(lessons)}: "
                          "примите их (python -m course intake или nbgrader collect).")
+    from course.build import assignment
+
+    for lesson in assignment.unregistered(lessons, root):
+        print(f"Урок {lesson} ещё не записан в {root / 'gradebook.db'}: записываю его "
+              "ячейки и баллы из source/ (как при python -m course build; release/ не "
+              "меняется)…")
+        assignment.register(lesson, root)
     settings = autograde.Settings(jobs=args.jobs or 0, memory_gb=args.memory_gb,
                                   cell_timeout=args.timeout,
                                   notebook_timeout=args.notebook_timeout,

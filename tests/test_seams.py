@@ -9,7 +9,7 @@ import zipfile
 
 import pytest
 
-from conftest import copy_course, read_nb, run_nbgrader
+from conftest import copy_course, read_nb, run_nbgrader, tree_hash
 from course.__main__ import main
 from course.lessons import ROOT, notebook
 from course.pipeline.intake import take_in
@@ -74,3 +74,19 @@ def test_release_feedback_works_for_students_taken_in_by_intake(tmp_path):
     done = run_nbgrader(["release_feedback", LESSON, f"--Exchange.root={exchange}"], course)
     assert done.returncode == 0, done.stderr
     assert len(list((exchange / "gd-optimizers" / "feedback").glob("*.html"))) == 2
+
+
+@pytest.mark.notebooks
+def test_autograde_on_a_fresh_clone_registers_the_lesson_without_touching_release(tmp_path):
+    """A fresh clone has no gradebook.db: autograde records the lesson itself (the README's
+    cycle goes from collect straight to autograde)."""
+    from course.build import assignment
+    from course.pipeline.autograde import _check_generated
+
+    course = copy_course(tmp_path / "course")
+    before = tree_hash(course / "release")
+    assert assignment.unregistered([LESSON], course) == [LESSON]
+    assignment.register(LESSON, course)
+    assert assignment.unregistered([LESSON], course) == []
+    _check_generated(course, [LESSON])  # what autograde checks before it grades
+    assert tree_hash(course / "release") == before

@@ -6,6 +6,7 @@ by ``tests/test_release.py``.
 """
 
 import shutil
+import tempfile
 from pathlib import Path
 
 from course.lessons import KIT, KIT_FILES, ROOT
@@ -37,6 +38,30 @@ def sync_kit(lesson):
 def generate(lesson, course_dir=ROOT):
     """``nbgrader generate_assignment`` for one lesson in ``course_dir``; raises on failure."""
     done = run_nbgrader(["generate_assignment", lesson, "--force"], course_dir)
+    if done.returncode != 0:
+        raise RuntimeError(f"nbgrader generate_assignment {lesson}:\n{done.stdout}{done.stderr}")
+
+
+def unregistered(lessons, course_dir=ROOT):
+    """The ``lessons`` that nbgrader's gradebook in ``course_dir`` does not know yet (never
+    generated there: a fresh clone has no gradebook.db)."""
+    from nbgrader.api import Gradebook
+
+    path = Path(course_dir) / "gradebook.db"
+    if not path.is_file():
+        return list(lessons)
+    with Gradebook(f"sqlite:///{path}") as gb:
+        known = {assignment.name for assignment in gb.assignments}
+    return [lesson for lesson in lessons if lesson not in known]
+
+
+def register(lesson, course_dir=ROOT):
+    """Record ``lesson`` (its cells and points, from source/) in the gradebook of
+    ``course_dir``, as ``nbgrader generate_assignment`` does, leaving release/ as it is (the
+    student version is generated into a temporary folder and dropped)."""
+    with tempfile.TemporaryDirectory() as scratch:
+        done = run_nbgrader(["generate_assignment", lesson, "--force",
+                             f"--CourseDirectory.release_directory={scratch}"], course_dir)
     if done.returncode != 0:
         raise RuntimeError(f"nbgrader generate_assignment {lesson}:\n{done.stdout}{done.stderr}")
 
