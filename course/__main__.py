@@ -91,7 +91,7 @@ def cmd_intake(args):
 
 
 def cmd_autograde(args):
-    from course.pipeline import autograde, notes
+    from course.pipeline import autograde, manual, notes
 
     from tqdm import tqdm
 
@@ -112,12 +112,17 @@ def cmd_autograde(args):
                                   cell_timeout=args.timeout,
                                   notebook_timeout=args.notebook_timeout,
                                   processes=args.processes)
+    graded_by_hand = manual.graded_answers(root, lessons)
     try:
         with tqdm(total=total, desc="Оценивание", unit="работа") as bar:
             outcomes = autograde.autograde(root, lessons, settings=settings,
                                            progress=lambda outcome: bar.update())
     except autograde.CannotGrade as error:
         raise SystemExit(str(error)) from None
+    kept = manual.keep_graded(root, graded_by_hand)
+    if kept:
+        print(f"Оценки письменных ответов, выставленные вручную, сохранены: {kept} "
+              "(ответы не изменились).")
     for outcome in outcomes:
         if outcome.notes:
             print(f"{outcome.student}, урок {outcome.lesson}: " + "; ".join(outcome.notes) + ".")
@@ -127,6 +132,7 @@ def cmd_autograde(args):
 
 def cmd_feedback(args):
     from course.nbgrader_apps import feedback_config_problem, run_nbgrader
+    from course.pipeline import manual
 
     root, ok = Path(args.root), True
     problem = feedback_config_problem(root)
@@ -138,6 +144,11 @@ def cmd_feedback(args):
         if not graded:
             print(f"Урок {lesson}: оценённых работ нет (сначала python -m course autograde).")
             continue
+        waiting = manual.pending(root, lesson)
+        if waiting:
+            print(f"Внимание, урок {lesson}: письменные ответы ещё не проверены у "
+                  f"{', '.join(waiting)}; в отзывах за них будет 0 баллов. Проверьте их в "
+                  "formgrader (Manual Grading) и создайте отзывы заново.", file=sys.stderr)
         done = run_nbgrader(["generate_feedback", lesson, "--force"], root)
         missing = [s for s in graded if not any((root / "feedback" / s / lesson).glob("*.html"))]
         made = plural(len(graded) - len(missing), "студента", "студентов", "студентов")

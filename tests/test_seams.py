@@ -7,9 +7,11 @@ import shutil
 import subprocess
 import zipfile
 
+import nbformat
 import pytest
+from nbgrader.api import Gradebook
 
-from conftest import copy_course, read_nb, run_nbgrader, tree_hash
+from conftest import copy_course, fill_solutions, nbgrader_meta, read_nb, run_nbgrader, tree_hash
 from course.__main__ import main
 from course.lessons import ROOT, notebook
 from course.pipeline.intake import take_in
@@ -90,3 +92,49 @@ def test_autograde_on_a_fresh_clone_registers_the_lesson_without_touching_releas
     assert assignment.unregistered([LESSON], course) == []
     _check_generated(course, [LESSON])  # what autograde checks before it grades
     assert tree_hash(course / "release") == before
+
+
+@pytest.mark.notebooks
+def test_rerunning_autograde_keeps_written_answers_graded_by_hand(tmp_path, capsys):
+    """nbgrader flags every manually graded cell again on each autograde; an unchanged
+    written answer stays graded, a changed one waits for a grade, and ``course feedback``
+    warns about it."""
+    from course.build import assignment
+    from course.nbgrader_apps import autograde_in_process
+    from course.pipeline import manual
+
+    course = copy_course(tmp_path / "course")
+    assignment.register(LESSON, course)
+    source = read_nb(notebook(LESSON, "source"))
+    perfect = fill_solutions(read_nb(notebook(LESSON, "release")), source)
+    written = [nbgrader_meta(c)["grade_id"] for c in perfect.cells
+               if c.cell_type == "markdown" and nbgrader_meta(c).get("solution")]
+    for student in ("ivanov", "petrov"):
+        folder = course / "submitted" / student / LESSON
+        folder.mkdir(parents=True)
+        nbformat.write(perfect, str(folder / f"{LESSON}.ipynb"))
+        (folder / "timestamp.txt").write_text("2026-12-01 10:00:00.000000 UTC")
+    autograde_in_process(course, [])
+    with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gb:
+        for student in ("ivanov", "petrov"):
+            for cell in written:
+                grade = gb.find_grade(cell, LESSON, LESSON, student)
+                grade.manual_score, grade.needs_manual_grade = 1.0, False
+        gb.db.commit()
+    before = manual.graded_answers(course, [LESSON])
+    assert len(before) == 2 * len(written) > 0
+    changed = nbformat.from_dict(perfect)
+    next(c for c in changed.cells if nbgrader_meta(c).get("grade_id") == written[0]).source = (
+        "Другой ответ.")
+    nbformat.write(changed, str(course / "submitted" / "petrov" / LESSON / f"{LESSON}.ipynb"))
+    autograde_in_process(course, [])
+    assert manual.pending(course, LESSON) == ["ivanov", "petrov"]  # nbgrader's own flags
+    assert manual.keep_graded(course, before) == 2 * len(written) - 1
+    with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gb:
+        flags = {(student, cell): gb.find_grade(cell, LESSON, LESSON, student).needs_manual_grade
+                 for student in ("ivanov", "petrov") for cell in written}
+        scores = {gb.find_grade(cell, LESSON, LESSON, "ivanov").manual_score for cell in written}
+    assert [key for key, flagged in flags.items() if flagged] == [("petrov", written[0])]
+    assert scores == {1.0}
+    main(["feedback", LESSON, "--root", str(course)])
+    assert "письменные ответы ещё не проверены у petrov" in capsys.readouterr().err
