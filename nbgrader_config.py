@@ -4,6 +4,8 @@ from nbconvert.preprocessors import CSSHTMLHeaderPreprocessor
 from nbgrader.preprocessors import (CheckCellMetadata, ClearHiddenTests, ClearOutput,
                                     DeduplicateIds, GetGrades, OverwriteKernelspec)
 
+from course.pipeline import feedback
+from course.pipeline.late import LatePolicy
 from course.pipeline.preprocessors import HideHiddenTracebacks, RestoreDeletedCells
 
 c = get_config()  # noqa: F821 (provided by nbgrader)
@@ -32,3 +34,20 @@ c.Autograde.sanitize_preprocessors = [ClearOutput, DeduplicateIds, OverwriteKern
 c.GenerateFeedback.preprocessors = [
     GetGrades, HideHiddenTracebacks, ClearHiddenTests, CSSHTMLHeaderPreprocessor,
 ]
+
+# The feedback page in Russian (course/pipeline/templates/ru_feedback); formulas as MathML,
+# drawn by the browser without MathJax or network, in feedback and formgrader alike.
+c.GenerateFeedback.exporter_class = feedback.FeedbackExporter
+c.FeedbackExporter.template_name = feedback.TEMPLATE
+c.FeedbackExporter.extra_template_basedirs = feedback.template_dirs()
+c.FeedbackExporter.extra_template_paths = feedback.template_paths()
+c.FeedbackExporter.exclude_input_prompt = True  # no «In [12]:» beside the cells
+c.HTMLExporter.filters = {"markdown2html": feedback.markdown2html}
+
+# Late work (course/pipeline/late.py): due dates are set in formgrader («Manage Assignments»)
+# or with nbgrader db assignment add LESSON --duedate="2027-02-14 23:59:00 Europe/Moscow";
+# extensions with python -m course extend STUDENT LESSON --days N. penalty_method: "none",
+# "zero" or "per_day": c.LatePolicy.per_day of the points per started day late, keeping at
+# least c.LatePolicy.floor of them (their defaults and help: LatePolicy).
+c.AssignLatePenalties.plugin_class = LatePolicy
+c.LatePolicy.penalty_method = "per_day"

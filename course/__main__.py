@@ -80,6 +80,15 @@ def cmd_intake(args):
     if not report.accepted and not report.notes:
         raise SystemExit(f"В {source} нет ни одного ноутбука (.ipynb): работ не принято. "
                          f"Проверьте, что это выгрузка работ по уроку {lesson}.")
+    if args.worksheet:
+        from course.pipeline import moodle
+
+        try:
+            stamped = moodle.stamp_times(args.root, lesson, Path(args.worksheet).read_bytes())
+        except (OSError, moodle.NotAWorksheet) as error:
+            raise SystemExit(f"Ведомость {args.worksheet} не прочитана: {error}.") from None
+        print(f"Время сдачи из ведомости («Последнее изменение (ответ)»): "
+              f"{plural(len(stamped), 'работа', 'работы', 'работ')}.")
     for student in sorted(set(report.accepted) | set(report.notes)):
         status = ("принята как есть" if student in report.unusable else
                   "принята" if student in report.accepted else "НЕ принята")
@@ -214,6 +223,25 @@ def cmd_export(args):
                  if missing else ""))
 
 
+def cmd_extend(args):
+    from nbgrader.api import MissingEntry
+
+    from course.pipeline import late
+
+    (lesson,) = _lessons([args.lesson])
+    if args.days < 0:
+        raise SystemExit("Число дней не может быть отрицательным.")
+    try:
+        due = late.extend(args.root, args.student, lesson, args.days)
+    except MissingEntry:
+        raise SystemExit(f"Урок {lesson} ещё не записан в gradebook.db (python -m course "
+                         "build или autograde).") from None
+    when = f"; срок сдачи для него теперь {due:%Y-%m-%d %H:%M} UTC" if due else (
+        "; у урока нет срока сдачи (задайте его в formgrader, Manage Assignments)")
+    days = plural(args.days, "день", "дня", "дней")
+    print(f"{args.student}, урок {lesson}: продление {days}" + when + ".")
+
+
 # argparse's own words (it asks gettext, which has no Russian catalogue for it).
 ARGPARSE_RU = {
     "usage: ": "использование: ",
@@ -261,6 +289,9 @@ def main(argv=None):
     p.add_argument("source", metavar="откуда", help="папка или zip-архив с работами")
     p.add_argument("--layout", choices=["nbgrader", "moodle", "files"],
                    help="вид выгрузки (по умолчанию определяется сам)")
+    p.add_argument("--worksheet", metavar="ведомость",
+                   help="ведомость оценок из Moodle: время сдачи берётся из неё (для штрафов "
+                        "за опоздание)")
     p = _command(sub, "autograde", cmd_autograde, "оценить уроки у всех студентов параллельно")
     p.add_argument("--jobs", type=int, default=None, metavar="N",
                    help="сколько работ оценивать одновременно (по умолчанию по числу ядер)")
@@ -288,6 +319,12 @@ def main(argv=None):
     p.add_argument("-o", "--out", required=True, metavar="ФАЙЛ",
                    help="куда записать заполненную ведомость")
     p.add_argument("--zip", metavar="ZIP", help="собрать отзывы студентов в этот zip для Moodle")
+    p = _command(sub, "extend", cmd_extend, "продлить срок сдачи урока одному студенту",
+                 lessons=False)
+    p.add_argument("student", metavar="студент", help="студент, как в submitted/")
+    p.add_argument("lesson", metavar="урок", help="урок, например 01_sgd")
+    p.add_argument("--days", type=int, required=True, metavar="N",
+                   help="на сколько дней (0 снимает продление)")
     args = parser.parse_args(argv)
     # nbgrader runs its helper programs (alembic) by name: this environment's first
     os.environ["PATH"] = os.pathsep.join([os.path.dirname(sys.executable),

@@ -19,6 +19,7 @@ import io
 import re
 import zipfile
 from dataclasses import dataclass, field
+from datetime import datetime, timezone
 from pathlib import Path
 
 from course.lessons import exercise_of
@@ -39,15 +40,17 @@ class Language:
     grade: str
     maximum: tuple
     comment: str
+    submitted: str
     decsep: str
 
 
 LANGUAGES = (
     Language("русская", "Идентификатор", "Полное имя", "Оценка", ("Максимальная оценка",),
-             "Отзыв в виде комментария", ","),
+             "Отзыв в виде комментария", "Последнее изменение (ответ)", ","),
     # 4.1 wrote "Maximum Grade", 4.4 and later "Maximum grade".
     Language("английская", "Identifier", "Full name", "Grade",
-             ("Maximum grade", "Maximum Grade"), "Feedback comments", "."),
+             ("Maximum grade", "Maximum Grade"), "Feedback comments",
+             "Last modified (submission)", "."),
 )
 DELIMITERS = (",", ";", "\t")
 
@@ -103,6 +106,8 @@ def results(course, lesson):
         except MissingEntry:
             return {}
         for submission in submissions:
+            if not _graded(submission):  # a record that only holds an extension
+                continue
             points, written = {}, [0.0, 0.0, 0]
             for notebook in submission.notebooks:
                 for grade in notebook.grades:
@@ -120,6 +125,12 @@ def results(course, lesson):
                 penalty=penalty, exercises=[(n, *p) for n, p in points.items()],
                 written=tuple(written))
     return found
+
+
+def _graded(submission):
+    """Whether autograde (or a grader) has scored anything of ``submission``."""
+    return any(grade.auto_score is not None or grade.manual_score is not None
+               for notebook in submission.notebooks for grade in notebook.grades)
 
 
 def number(value, decsep=","):
@@ -257,7 +268,8 @@ def read(data):
                            "grade": header.index(language.grade)}
                 for role, names in (("fullname", (language.fullname,)),
                                     ("maximum", language.maximum),
-                                    ("comment", (language.comment,))):
+                                    ("comment", (language.comment,)),
+                                    ("submitted", (language.submitted,))):
                     present = [header.index(name) for name in names if name in header]
                     if present:
                         columns[role] = present[0]
@@ -276,6 +288,52 @@ def participant_of(identifier):
     5023120"), or None."""
     found = re.fullmatch(r"\D*?(\d+)", identifier.strip())
     return found[1] if found else None
+
+
+# Month names as Moodle's userdate() writes them (%B: the genitive in Russian dates).
+MONTHS = {name: number for names in (
+    ("января", "февраля", "марта", "апреля", "мая", "июня", "июля", "августа", "сентября",
+     "октября", "ноября", "декабря"),
+    ("january", "february", "march", "april", "may", "june", "july", "august", "september",
+     "october", "november", "december")) for number, name in enumerate(names, 1)}
+
+
+def parse_time(text, tz=None):
+    """The moment in a worksheet date («вторник, 10 февраля 2026, 21:14», "Tuesday,
+    10 February 2026, 9:14 PM": langconfig's strftimedaydatetime), read in the time zone
+    ``tz`` (default: this machine's, which should be the Moodle user's); None for '-'."""
+    found = re.search(r"(\d{1,2}) (\w+) (\d{4}), (\d{1,2}):(\d{2})(?:\s*([AP]M))?", text)
+    if not found or found[2].lower() not in MONTHS:
+        return None
+    hour = int(found[4])
+    if found[6]:
+        hour = hour % 12 + (12 if found[6] == "PM" else 0)
+    moment = datetime(int(found[3]), MONTHS[found[2].lower()], int(found[1]), hour,
+                      int(found[5]))
+    return moment.replace(tzinfo=tz) if tz else moment.astimezone()
+
+
+def stamp_times(course, lesson, data, tz=None):
+    """Write each Moodle student's submission time, the worksheet's «Последнее изменение
+    (ответ)», into submitted/<student>/<lesson>/timestamp.txt (nbgrader's format, UTC),
+    so that nbgrader's late penalties count from it; the students stamped."""
+    sheet = read(data)
+    if "submitted" not in sheet.columns:
+        return []
+    times = {}
+    for record in sheet.records[1:]:
+        if len(record) > max(sheet.columns.values()):
+            moment = parse_time(record[sheet.columns["submitted"]].value, tz)
+            if moment:
+                times[participant_of(record[sheet.columns["identifier"]].value)] = moment
+    stamped = []
+    for student, num in participants(course).items():
+        folder = Path(course) / "submitted" / student / lesson
+        if num in times and folder.is_dir():
+            utc = times[num].astimezone(timezone.utc)
+            (folder / "timestamp.txt").write_text(utc.strftime("%Y-%m-%d %H:%M:%S.%f %Z"))
+            stamped.append(student)
+    return sorted(stamped)
 
 
 def _parse_number(text, decsep):

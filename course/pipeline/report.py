@@ -42,7 +42,7 @@ def gather(course):
     text)), flagged and notes ({(student, lesson): [sentences]}), max_points (per exercise
     key) and lesson_max (per lesson)."""
     course = Path(course)
-    grades, exercise_points = {}, {}
+    grades, exercise_points, late = {}, {}, {}
     with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gb:
         lesson_max = {a.name: a.max_score for a in gb.assignments if a.name in LESSONS}
         lessons = [lesson for lesson in LESSONS if lesson in lesson_max]
@@ -53,7 +53,10 @@ def gather(course):
                     submission = gb.find_submission(lesson, student)
                 except MissingEntry:
                     continue
-                row[lesson] = submission.score
+                penalty = submission.late_submission_penalty or 0.0  # course.pipeline.late
+                row[lesson] = max(0.0, submission.score - penalty)
+                if penalty:
+                    late[student, lesson] = [f"штраф за опоздание: −{penalty:g} балла"]
                 full = {}
                 for notebook in submission.notebooks:
                     for grade in notebook.grades:
@@ -76,8 +79,15 @@ def gather(course):
             if found:
                 flagged[(folder.parent.name, folder.name)] = found
     return {"lessons": lessons, "grades": grades, "mistakes": mistakes, "flagged": flagged,
-            "notes": notes.load_all(course), "max_points": exercise_points,
+            "notes": _with(notes.load_all(course), late), "max_points": exercise_points,
             "lesson_max": lesson_max}
+
+
+def _with(found, more):
+    """``found`` ({pair: [sentences]}) with the sentences of ``more`` added."""
+    for pair, sentences in more.items():
+        found.setdefault(pair, []).extend(sentences)
+    return found
 
 
 def tables(data):

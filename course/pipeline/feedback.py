@@ -1,0 +1,80 @@
+"""What the student's feedback page is made of, beyond nbgrader's: formulas as MathML and a
+Russian template.
+
+Formulas: nbconvert leaves ``$…$`` in the HTML for MathJax, which nbgrader's templates load
+from a CDN (nbconvert's base/mathjax.html.j2): offline every formula stayed raw TeX, and
+JupyterLab's HTML viewer runs no script until the page is trusted. ``markdown2html`` renders
+the math of markdown cells to MathML (latex2mathml) when the page is made, which browsers
+draw themselves (Chromium from 109, Firefox, Safari): no script, no network. It is
+registered for nbconvert's HTMLExporter in nbgrader_config.py, so formgrader's pages get
+it as well.
+
+Template: ``templates/ru_feedback`` extends nbgrader's ``feedback`` template with Russian
+labels, wrapped long lines and no MathJax script.
+"""
+
+from html import escape
+from pathlib import Path
+
+import jinja2
+from nbconvert.exporters import HTMLExporter
+from nbconvert.filters.markdown_mistune import IPythonRenderer, MarkdownWithMath
+
+TEMPLATES = Path(__file__).resolve().parent / "templates"
+TEMPLATE = "ru_feedback"
+
+
+def _formgrader():
+    import nbgrader
+
+    return Path(nbgrader.__file__).parent / "server_extensions" / "formgrader"
+
+
+def template_dirs():
+    """Where nbconvert finds ``TEMPLATE`` and nbgrader's ``feedback`` that it extends."""
+    return [str(TEMPLATES), str(_formgrader() / "templates")]
+
+
+def template_paths():
+    """Folders nbconvert searches as they are: nbgrader's templates (``feedback/…``, which
+    ``TEMPLATE`` extends by name) and the bootstrap CSS that GenerateFeedback adds."""
+    return [str(_formgrader() / "templates"),
+            str(_formgrader() / "static" / "node_modules" / "bootstrap" / "dist" / "css")]
+
+
+def mathml(tex, display=False):
+    """MathML for the TeX ``tex`` (a formula that does not convert is shown as its TeX)."""
+    from latex2mathml.converter import convert
+
+    try:
+        return convert(tex, display="block" if display else "inline")
+    except Exception:  # noqa: BLE001 (latex2mathml raises many kinds on TeX it lacks)
+        return f"<code>{escape(tex)}</code>"
+
+
+class MathMLRenderer(IPythonRenderer):
+    """nbconvert's markdown renderer with formulas as MathML instead of ``$…$`` text."""
+
+    def block_math(self, body):
+        return mathml(body, display=True)
+
+    def inline_math(self, body):
+        return mathml(body)
+
+    def latex_environment(self, name, body):
+        return mathml(f"\\begin{{{name}}}{body}\\end{{{name}}}", display=True)
+
+
+@jinja2.pass_context
+def markdown2html(context, source):
+    """nbconvert's HTMLExporter.markdown2html with ``MathMLRenderer``."""
+    cell = context.get("cell", {})
+    renderer = MathMLRenderer(
+        escape=False, attachments=cell.get("attachments", {}),
+        path=context.get("resources", {}).get("metadata", {}).get("path", ""))
+    return MarkdownWithMath(renderer=renderer).render(source)
+
+
+class FeedbackExporter(HTMLExporter):
+    """nbconvert's HTMLExporter for ``nbgrader generate_feedback`` (its own config section,
+    ``FeedbackExporter``, names the template; formgrader's HTMLExporter keeps its own)."""
