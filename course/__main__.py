@@ -141,7 +141,7 @@ def cmd_autograde(args):
 
 def cmd_feedback(args):
     from course.nbgrader_apps import feedback_config_problem, run_nbgrader
-    from course.pipeline import manual
+    from course.pipeline import feedback, manual, notes
 
     root, ok = Path(args.root), True
     problem = feedback_config_problem(root)
@@ -150,6 +150,11 @@ def cmd_feedback(args):
                          "студентам код скрытых проверок.")
     for lesson in _lessons(args.lessons):
         graded = sorted(p.parent.name for p in root.glob(f"autograded/*/{lesson}") if p.is_dir())
+        said = notes.load_all(root)
+        for student in feedback.unreadable(root, lesson):
+            feedback.ungraded_page(root, student, lesson, said.get((student, lesson), []))
+            print(f"Урок {lesson}: {student} — работу не удалось оценить, отзыв объясняет "
+                  "почему.")
         if not graded:
             print(f"Урок {lesson}: оценённых работ нет (сначала python -m course autograde).")
             continue

@@ -138,3 +138,29 @@ def test_rerunning_autograde_keeps_written_answers_graded_by_hand(tmp_path, caps
     assert scores == {1.0}
     main(["feedback", LESSON, "--root", str(course)])
     assert "письменные ответы ещё не проверены у petrov" in capsys.readouterr().err
+
+
+def test_a_student_whose_file_could_not_be_graded_gets_a_feedback_page(tmp_path, capsys):
+    """autograde gives an empty file 0 points without a graded notebook, so nbgrader makes
+    no feedback for it; the course's feedback explains the zero to the student."""
+    from course.pipeline import notes
+
+    course = tmp_path / "course"
+    course.mkdir()
+    shutil.copy(ROOT / "nbgrader_config.py", course)
+    with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gb:
+        gb.add_assignment(LESSON)
+        gb.update_or_create_student("sidorov")
+        gb.add_submission(LESSON, "sidorov")
+    folder = course / "submitted" / "sidorov" / LESSON
+    folder.mkdir(parents=True)
+    (folder / f"{LESSON}.ipynb").write_text("")
+    (folder / "timestamp.txt").write_text("2026-12-01 10:00:00.000000 UTC")
+    (folder / "submission_secret.txt").write_text("секрет")
+    notes.save(course, notes.AUTOGRADE, {("sidorov", LESSON): ["«<b>x</b>.ipynb»: пустой файл"]})
+    main(["feedback", LESSON, "--root", str(course)])
+    assert "sidorov — работу не удалось оценить" in capsys.readouterr().out
+    page = course / "feedback" / "sidorov" / LESSON
+    html = (page / f"{LESSON}.html").read_text("utf-8")
+    assert "пустой файл" in html and "&lt;b&gt;x&lt;/b&gt;" in html and "<b>x" not in html
+    assert (page / "submission_secret.txt").read_text() == "секрет"

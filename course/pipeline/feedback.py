@@ -78,3 +78,42 @@ def markdown2html(context, source):
 class FeedbackExporter(HTMLExporter):
     """nbconvert's HTMLExporter for ``nbgrader generate_feedback`` (its own config section,
     ``FeedbackExporter``, names the template; formgrader's HTMLExporter keeps its own)."""
+
+
+def unreadable(course, lesson):
+    """The students whose submission of ``lesson`` the gradebook scored without a graded
+    notebook in autograded/ (autograde gives an unreadable file 0 points that way)."""
+    from nbgrader.api import Gradebook, MissingEntry
+
+    path = Path(course) / "gradebook.db"
+    if not path.is_file():
+        return []
+    with Gradebook(f"sqlite:///{path}") as gb:
+        try:
+            students = [s.student.id for s in gb.find_assignment(lesson).submissions]
+        except MissingEntry:
+            return []
+    return sorted(s for s in students
+                  if (Path(course) / "submitted" / s / lesson).is_dir()
+                  and not (Path(course) / "autograded" / s / lesson).is_dir())
+
+
+def ungraded_page(course, student, lesson, reasons):
+    """Write the feedback page of a submission that could not be graded (an empty or
+    broken file: autograde recorded 0 points and left no notebook for nbgrader to turn into
+    feedback): the Russian ``reasons``, escaped. nbgrader's files beside the submission
+    (timestamp, secret) go along, so that release_feedback sends it like any other."""
+    folder = Path(course) / "feedback" / student / lesson
+    folder.mkdir(parents=True, exist_ok=True)
+    for name in ("timestamp.txt", "submission_secret.txt"):
+        given = Path(course) / "submitted" / student / lesson / name
+        if given.is_file():
+            (folder / name).write_bytes(given.read_bytes())
+    items = "".join(f"<li>{escape(reason)}</li>" for reason in reasons) or (
+        "<li>файл работы не удалось прочитать</li>")
+    (folder / f"{lesson}.html").write_text(
+        f'<!DOCTYPE html>\n<html lang="ru"><head><meta charset="utf-8"><title>{lesson}</title>'
+        "</head><body style=\"font-family:sans-serif;margin:2em\">"
+        f"<h1>{lesson} (баллы: 0)</h1><p>Работу не удалось оценить:</p><ul>{items}</ul>"
+        "<p>Сдайте урок ещё раз: файл .ipynb, сохранённый в JupyterLab.</p></body></html>\n",
+        "utf-8")
