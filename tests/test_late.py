@@ -75,7 +75,7 @@ def test_the_courses_policy_penalises_late_work_through_nbgrader_and_extensions_
     assert _penalties(course) == {"ivanov": 0.0, "petrov": pytest.approx(2.0), "sidorov": 0.0}
     found = moodle.results(course, LESSON)
     assert found["petrov"].score == pytest.approx(8.0) and found["petrov"].penalty == 2.0
-    assert "штраф за опоздание 2" in moodle.comment(LESSON, found["petrov"])
+    assert "(штраф за опоздание: 2 балла)" in moodle.comment(LESSON, found["petrov"])
 
 
 def test_an_extension_for_a_student_who_has_not_submitted_is_not_a_grade(course):

@@ -43,15 +43,16 @@ def generate(lesson, course_dir=ROOT):
 
 
 def unregistered(lessons, course_dir=ROOT):
-    """The ``lessons`` that nbgrader's gradebook in ``course_dir`` does not know yet (never
-    generated there: a fresh clone has no gradebook.db)."""
+    """The ``lessons`` whose notebooks nbgrader's gradebook in ``course_dir`` does not know
+    yet (never generated there: a fresh clone has no gradebook.db; a due date set first in
+    formgrader or ``nbgrader db assignment add`` makes a lesson without notebooks)."""
     from nbgrader.api import Gradebook
 
     path = Path(course_dir) / "gradebook.db"
     if not path.is_file():
         return list(lessons)
     with Gradebook(f"sqlite:///{path}") as gb:
-        known = {assignment.name for assignment in gb.assignments}
+        known = {assignment.name for assignment in gb.assignments if assignment.notebooks}
     return [lesson for lesson in lessons if lesson not in known]
 
 

@@ -10,10 +10,13 @@ it. The policy is set in nbgrader_config.py (``LatePolicy``); due dates are nbgr
 """
 
 import math
+import warnings
 from pathlib import Path
 
 from nbgrader.plugins import LateSubmissionPlugin
 from traitlets import Enum, Float
+
+from course.russian import plural
 
 DAY = 24 * 60 * 60
 
@@ -38,6 +41,15 @@ class LatePolicy(LateSubmissionPlugin):
         return score * min(self.per_day * days, 1 - self.floor)
 
 
+def describe(penalty):
+    """«штраф за опоздание: 2 балла», «…: 1,5 балла» (Russian, for comments and reports)."""
+    if penalty == int(penalty):
+        amount = plural(int(penalty), "балл", "балла", "баллов")
+    else:
+        amount = f"{penalty:.2f}".rstrip("0").replace(".", ",") + " балла"
+    return f"штраф за опоздание: {amount}"
+
+
 def extend(course, student, lesson, days):
     """Give ``student`` ``days`` more days for ``lesson`` (replacing an earlier extension;
     0 removes it), through nbgrader's ``Gradebook.grant_extension``; the new due date, or
@@ -45,7 +57,10 @@ def extend(course, student, lesson, days):
     submission record to hold it (autograde fills it in)."""
     from nbgrader.api import Gradebook, MissingEntry
 
-    with Gradebook(f"sqlite:///{Path(course) / 'gradebook.db'}") as gb:
+    with Gradebook(f"sqlite:///{Path(course) / 'gradebook.db'}") as gb, \
+            warnings.catch_warnings():
+        # nbgrader's add_submission trips SQLAlchemy's autoflush warnings (harmless)
+        warnings.simplefilter("ignore")
         gb.find_assignment(lesson)  # MissingEntry for a lesson the gradebook does not know
         gb.update_or_create_student(student)
         try:

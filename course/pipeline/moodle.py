@@ -23,6 +23,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from course.lessons import exercise_of
+from course.pipeline.late import describe
 from course.russian import plural
 
 BOM = "\ufeff"
@@ -153,7 +154,7 @@ def comment(lesson, result):
                      f"письменные ответы {_points(got)} из {_points(full)}")
     text = f"Урок {lesson}: {_points(result.score)} из {_points(result.max_score)} баллов"
     if result.penalty:
-        text += f" (штраф за опоздание {_points(result.penalty)})"
+        text += f" ({describe(result.penalty)})"
     return text + ". " + "; ".join(parts) + "."
 
 

@@ -19,6 +19,7 @@ import matplotlib
 from nbgrader.api import Gradebook, MissingEntry
 
 from course.pipeline import notes
+from course.pipeline.late import describe
 from course.lessons import LESSONS
 from course.lessons import exercise_of as _exercise_of
 from course.russian import plural
@@ -56,7 +57,7 @@ def gather(course):
                 penalty = submission.late_submission_penalty or 0.0  # course.pipeline.late
                 row[lesson] = max(0.0, submission.score - penalty)
                 if penalty:
-                    late[student, lesson] = [f"штраф за опоздание: −{penalty:g} балла"]
+                    late[student, lesson] = [describe(penalty)]
                 full = {}
                 for notebook in submission.notebooks:
                     for grade in notebook.grades:
