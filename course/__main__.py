@@ -17,6 +17,23 @@ def _lessons(names):
     return names or existing()
 
 
+def _register(root, lessons):
+    """Record in the gradebook of ``root`` the ``lessons`` it does not know yet (a fresh
+    clone; a lesson that has only a due date), before anything refers to them: nbgrader
+    will not record a lesson's cells once it has submissions."""
+    from course.build import assignment
+
+    for lesson in assignment.unregistered(lessons, root):
+        print(f"Урок {lesson} ещё не записан в {Path(root) / 'gradebook.db'}: записываю его "
+              "ячейки и баллы из source/ (как при python -m course build; release/ не "
+              "меняется)…")
+        try:
+            assignment.register(lesson, root)
+        except RuntimeError as error:
+            raise SystemExit(f"Урок {lesson} не удалось записать в gradebook.db: {error}"
+                             ) from None
+
+
 def _report_problems(lesson, problems, fine):
     """Print a lesson's problems (or ``fine``); whether there were none."""
     if problems:
@@ -110,13 +127,7 @@ def cmd_autograde(args):
     if not total:
         raise SystemExit(f"В {root / 'submitted'} нет работ по урокам {', '.join(lessons)}: "
                          "примите их (python -m course intake или nbgrader collect).")
-    from course.build import assignment
-
-    for lesson in assignment.unregistered(lessons, root):
-        print(f"Урок {lesson} ещё не записан в {root / 'gradebook.db'}: записываю его "
-              "ячейки и баллы из source/ (как при python -m course build; release/ не "
-              "меняется)…")
-        assignment.register(lesson, root)
+    _register(root, lessons)
     settings = autograde.Settings(jobs=args.jobs or 0, memory_gb=args.memory_gb,
                                   cell_timeout=args.timeout,
                                   notebook_timeout=args.notebook_timeout,
@@ -236,6 +247,7 @@ def cmd_extend(args):
     (lesson,) = _lessons([args.lesson])
     if args.days < 0:
         raise SystemExit("Число дней не может быть отрицательным.")
+    _register(args.root, [lesson])
     try:
         due = late.extend(args.root, args.student, lesson, args.days)
     except MissingEntry:
