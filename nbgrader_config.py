@@ -4,7 +4,8 @@ from nbconvert.preprocessors import CSSHTMLHeaderPreprocessor
 from nbgrader.preprocessors import (CheckCellMetadata, ClearHiddenTests, ClearOutput,
                                     DeduplicateIds, GetGrades, OverwriteKernelspec)
 
-from course.pipeline.inert import markdown2html
+from course.pipeline import feedback
+from course.pipeline.late import LatePolicy
 from course.pipeline.limits import Limits
 from course.pipeline.preprocessors import (DisarmStudentMarkers, HideHiddenTracebacks,
                                            RestoreDeletedCells)
@@ -37,6 +38,22 @@ c.GenerateFeedback.preprocessors = [
     GetGrades, DisarmStudentMarkers, HideHiddenTracebacks, ClearHiddenTests,
     CSSHTMLHeaderPreprocessor,
 ]
-# Markdown in feedback and formgrader pages (formgrader reads this file too): raw HTML
-# escaped, no javascript: links (nbconvert's own filter lets both through).
-c.HTMLExporter.filters = {"markdown2html": markdown2html}
+
+# The feedback page in Russian (course/pipeline/templates/ru_feedback); formulas as MathML,
+# drawn by the browser without MathJax or network, in feedback and formgrader alike (formgrader
+# reads this file too); raw HTML in markdown escaped, no javascript: links (nbconvert's own
+# filter lets both through).
+c.GenerateFeedback.exporter_class = feedback.FeedbackExporter
+c.FeedbackExporter.template_name = feedback.TEMPLATE
+c.FeedbackExporter.extra_template_basedirs = feedback.template_dirs()
+c.FeedbackExporter.extra_template_paths = feedback.template_paths()
+c.FeedbackExporter.exclude_input_prompt = True  # no «In [12]:» beside the cells
+c.HTMLExporter.filters = {"markdown2html": feedback.markdown2html}
+
+# Late work (course/pipeline/late.py): due dates are set in formgrader («Manage Assignments»)
+# or with nbgrader db assignment add LESSON --duedate="2027-02-14 23:59:00 Europe/Moscow";
+# extensions with python -m course extend STUDENT LESSON --days N. penalty_method: "none",
+# "zero" or "per_day": c.LatePolicy.per_day of the points per started day late, keeping at
+# least c.LatePolicy.floor of them (their defaults and help: LatePolicy).
+c.AssignLatePenalties.plugin_class = LatePolicy
+c.LatePolicy.penalty_method = "per_day"

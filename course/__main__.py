@@ -3,6 +3,7 @@
 import argparse
 import os
 import sys
+import zipfile
 from pathlib import Path
 
 from course.lessons import LESSONS, ROOT, existing
@@ -16,6 +17,23 @@ def _lessons(names):
     if unknown:
         raise SystemExit(f"Неизвестные уроки: {', '.join(unknown)}. Есть: {', '.join(LESSONS)}.")
     return names or existing()
+
+
+def _register(root, lessons):
+    """Record in the gradebook of ``root`` the ``lessons`` it does not know yet (a fresh
+    clone; a lesson that has only a due date), before anything refers to them: nbgrader
+    will not record a lesson's cells once it has submissions."""
+    from course.assign import assignment
+
+    for lesson in assignment.unregistered(lessons, root):
+        print(f"Урок {lesson} ещё не записан в {Path(root) / 'gradebook.db'}: записываю его "
+              "ячейки и баллы из source/ (как при python -m course build; release/ не "
+              "меняется)…")
+        try:
+            assignment.register(lesson, root)
+        except RuntimeError as error:
+            raise SystemExit(f"Урок {lesson} не удалось записать в gradebook.db: {error}"
+                             ) from None
 
 
 def _report_problems(lesson, problems, fine):
@@ -81,7 +99,28 @@ def cmd_intake(args):
     from course.pipeline import intake
 
     (lesson,) = _lessons([args.lesson])
-    report = intake.take_in(args.source, lesson, args.root, layout=args.layout)
+    source = Path(args.source)
+    if not source.exists():
+        raise SystemExit(f"Нет такого файла или папки: {source}. Проверьте путь.")
+    if source.is_file() and not zipfile.is_zipfile(source):
+        raise SystemExit(f"{source} — не zip-архив. Укажите zip-архив с работами (например, "
+                         "«Скачать все ответы» из задания Moodle) или папку с ними.")
+    try:
+        report = intake.take_in(source, lesson, args.root, layout=args.layout)
+    except zipfile.BadZipFile as error:
+        raise SystemExit(f"Архив {source} повреждён ({error}).") from None
+    if not report.accepted and not report.notes:
+        raise SystemExit(f"В {source} нет ни одного ноутбука (.ipynb): работ не принято. "
+                         f"Проверьте, что это выгрузка работ по уроку {lesson}.")
+    if args.worksheet:
+        from course.pipeline import moodle
+
+        try:
+            stamped = moodle.stamp_times(args.root, lesson, Path(args.worksheet).read_bytes())
+        except (OSError, moodle.NotAWorksheet) as error:
+            raise SystemExit(f"Ведомость {args.worksheet} не прочитана: {error}.") from None
+        print(f"Время сдачи из ведомости («Последнее изменение (ответ)»): "
+              f"{plural(len(stamped), 'работа', 'работы', 'работ')}.")
     for student in sorted(set(report.accepted) | set(report.notes)):
         status = ("принята как есть" if student in report.unusable else
                   "принята" if student in report.accepted else "НЕ принята")
@@ -108,7 +147,7 @@ def cmd_collect(args):
 def cmd_autograde(args):
     from tqdm import tqdm
 
-    from course.pipeline import autograde
+    from course.pipeline import autograde, manual
 
     lessons = _lessons(args.lessons)
     root = Path(args.root)
@@ -116,13 +155,19 @@ def cmd_autograde(args):
     if not total:
         raise SystemExit(f"В {root / 'submitted'} нет работ по урокам {', '.join(lessons)}: "
                          "примите их (python -m course intake или nbgrader collect).")
+    _register(root, lessons)
     settings = autograde.Settings(jobs=args.jobs or 0, limits=limits.from_arguments(args))
+    graded_by_hand = manual.graded_answers(root, lessons)
     try:
         with tqdm(total=total, desc="Оценивание", unit="работа") as bar:
             records = autograde.autograde(root, lessons, settings=settings,
                                           progress=lambda record: bar.update())
     except autograde.CannotGrade as error:
         raise SystemExit(str(error)) from None
+    kept = manual.keep_graded(root, graded_by_hand)
+    if kept:
+        print(f"Оценки письменных ответов, выставленные вручную, сохранены: {kept} "
+              "(ответы не изменились).")
     for record in records:
         if record.notes:
             print(f"{record.student}, урок {record.lesson}: " + "; ".join(record.notes) + ".")
@@ -133,6 +178,7 @@ def cmd_autograde(args):
 
 def cmd_feedback(args):
     from course.nbgrader_apps import feedback_config_problem, run_nbgrader
+    from course.pipeline import feedback, manual, submission
 
     root, ok = Path(args.root), True
     problem = feedback_config_problem(root)
@@ -141,9 +187,19 @@ def cmd_feedback(args):
                          "студентам код скрытых проверок.")
     for lesson in _lessons(args.lessons):
         graded = sorted(p.parent.name for p in root.glob(f"autograded/*/{lesson}") if p.is_dir())
+        for student in feedback.unreadable(root, lesson):
+            feedback.ungraded_page(root, student, lesson,
+                                   submission.load(root, student, lesson).all_notes())
+            print(f"Урок {lesson}: {student} — работу не удалось оценить, отзыв объясняет "
+                  "почему.")
         if not graded:
             print(f"Урок {lesson}: оценённых работ нет (сначала python -m course autograde).")
             continue
+        waiting = manual.pending(root, lesson)
+        if waiting:
+            print(f"Внимание, урок {lesson}: письменные ответы ещё не проверены у "
+                  f"{', '.join(waiting)}; в отзывах за них будет 0 баллов. Проверьте их в "
+                  "formgrader (Manual Grading) и создайте отзывы заново.", file=sys.stderr)
         done = run_nbgrader(["generate_feedback", lesson, "--force"], root)
         _protect_feedback(root, lesson)
         missing = [s for s in graded if not any((root / "feedback" / s / lesson).glob("*.html"))]
@@ -202,6 +258,58 @@ def cmd_similarity(args):
           "совпадающие места рядом — в report.html (python -m course report).")
 
 
+def cmd_export(args):
+    from course.pipeline import moodle
+
+    (lesson,) = _lessons([args.lesson])
+    root, sheet, out = Path(args.root), Path(args.worksheet), Path(args.out)
+    if not (root / "gradebook.db").is_file():
+        raise SystemExit(f"В {root} нет gradebook.db: оценок ещё нет "
+                         "(python -m course autograde).")
+    try:
+        data = sheet.read_bytes()
+    except OSError as error:
+        raise SystemExit(f"Ведомость {sheet} не читается: {error.strerror or error}.") from None
+    found = moodle.results(root, lesson)
+    if not found:
+        raise SystemExit(f"В gradebook.db нет оценённых работ по уроку {lesson}.")
+    try:
+        filled = moodle.fill(data, lesson, found, moodle.participants(root))
+    except moodle.NotAWorksheet as error:
+        raise SystemExit(f"{sheet}: {error}.") from None
+    out.write_bytes(filled.data)
+    print(f"Ведомость заполнена: {out}.")
+    for line in moodle.summary(filled):
+        print(line)
+    if args.zip:
+        archive, missing = moodle.feedback_zip(root, lesson, filled.graded)
+        Path(args.zip).write_bytes(archive)
+        print(f"Отзывы для Moodle: {args.zip} (загрузите его: «Загрузить несколько файлов "
+              "отзывов в архиве ZIP»)."
+              + (f" Отзывов нет у: {', '.join(missing)} (python -m course feedback)."
+                 if missing else ""))
+
+
+def cmd_extend(args):
+    from nbgrader.api import MissingEntry
+
+    from course.pipeline import late
+
+    (lesson,) = _lessons([args.lesson])
+    if args.days < 0:
+        raise SystemExit("Число дней не может быть отрицательным.")
+    _register(args.root, [lesson])
+    try:
+        due = late.extend(args.root, args.student, lesson, args.days)
+    except MissingEntry:
+        raise SystemExit(f"Урок {lesson} ещё не записан в gradebook.db (python -m course "
+                         "build или autograde).") from None
+    when = f"; срок сдачи для него теперь {due:%Y-%m-%d %H:%M} UTC" if due else (
+        "; у урока нет срока сдачи (задайте его в formgrader, Manage Assignments)")
+    days = plural(args.days, "день", "дня", "дней")
+    print(f"{args.student}, урок {lesson}: продление {days}" + when + ".")
+
+
 # argparse's own words (it asks gettext, which has no Russian catalogue for it).
 ARGPARSE_RU = {
     "usage: ": "использование: ",
@@ -249,6 +357,9 @@ def main(argv=None):
     p.add_argument("source", metavar="откуда", help="папка или zip-архив с работами")
     p.add_argument("--layout", choices=["nbgrader", "moodle", "files"],
                    help="вид выгрузки (по умолчанию определяется сам)")
+    p.add_argument("--worksheet", metavar="ведомость",
+                   help="ведомость оценок из Moodle: время сдачи берётся из неё (для штрафов "
+                        "за опоздание)")
     p = _command(sub, "collect", cmd_collect, "собрать сданные работы из папки обмена nbgrader "
                  "с проверками (вместо nbgrader collect)", lessons=False)
     p.add_argument("lesson", metavar="урок", help="урок, например 01_sgd")
@@ -275,6 +386,21 @@ def main(argv=None):
                  "на которые стоит посмотреть")
     p.add_argument("--out", default=str(ROOT / "reports"), metavar="ПАПКА",
                    help="куда сохранить similarity.csv (по умолчанию reports/)")
+    p = _command(sub, "export", cmd_export, "заполнить скачанную из Moodle ведомость оценок "
+                 "урока (и собрать zip с отзывами)", lessons=False)
+    p.add_argument("target", choices=["moodle"], metavar="куда", help="куда: moodle")
+    p.add_argument("lesson", metavar="урок", help="урок, например 01_sgd")
+    p.add_argument("worksheet", metavar="ведомость",
+                   help="CSV-файл «Скачать ведомость оценок» из задания Moodle")
+    p.add_argument("-o", "--out", required=True, metavar="ФАЙЛ",
+                   help="куда записать заполненную ведомость")
+    p.add_argument("--zip", metavar="ZIP", help="собрать отзывы студентов в этот zip для Moodle")
+    p = _command(sub, "extend", cmd_extend, "продлить срок сдачи урока одному студенту",
+                 lessons=False)
+    p.add_argument("student", metavar="студент", help="студент, как в submitted/")
+    p.add_argument("lesson", metavar="урок", help="урок, например 01_sgd")
+    p.add_argument("--days", type=int, required=True, metavar="N",
+                   help="на сколько дней (0 снимает продление)")
     args = parser.parse_args(argv)
     os.environ["PATH"] = environment()["PATH"]  # for nbgrader run in this process
     args.func(args)

@@ -32,6 +32,15 @@ def exercises(lesson):
     return tuple(exercise.name for exercise in of_lesson(lesson))
 
 
+def exercise_of(grade_id):
+    """The exercise whose points the graded cell ``grade_id`` carries (``Exercise.cell``, the
+    one owner of that id), or None."""
+    from course.exercises import BY_CELL
+
+    exercise = BY_CELL.get(grade_id)
+    return exercise.name if exercise else None
+
+
 def existing():
     """The lessons whose source notebook exists, in course order."""
     return [name for name in LESSONS if notebook(name, "source").exists()]

@@ -20,7 +20,8 @@ course=gd-optimizers  # CourseDirectory.course_id in nbgrader_config.py
 # jupyter/common: both views (no news pop-up, encrypted kernel connections, Validate reports
 # an error in any cell); jupyter/student:
 # the student view; jupyter/local: this machine (the exchange in exchange/, no websocket
-# keep-alive pings, whose timeouts only print warnings here).
+# keep-alive pings, whose timeouts only print warnings here; a terminal whose PATH starts
+# with this environment, so that nbgrader and python -m course work there).
 views="$PWD/jupyter/common"
 if [ "$role" = student ]; then views="$PWD/jupyter/student:$views"; fi
 export JUPYTER_CONFIG_PATH="$views:$PWD/jupyter/local${JUPYTER_CONFIG_PATH:+:$JUPYTER_CONFIG_PATH}"

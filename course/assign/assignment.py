@@ -6,6 +6,7 @@ by ``tests/test_release.py``.
 """
 
 import shutil
+import tempfile
 from pathlib import Path
 
 from course.lessons import KIT, KIT_FILES, ROOT
@@ -44,6 +45,31 @@ def generate(lesson, course_dir=ROOT):
     done = run_nbgrader(["generate_assignment", lesson, "--force"], course_dir)
     if done.returncode != 0:
         raise BuildFailed(f"{done.stdout}{done.stderr}".strip())
+
+
+def unregistered(lessons, course_dir=ROOT):
+    """The ``lessons`` whose notebooks nbgrader's gradebook in ``course_dir`` does not know
+    yet (never generated there: a fresh clone has no gradebook.db; a due date set first in
+    formgrader or ``nbgrader db assignment add`` makes a lesson without notebooks)."""
+    from nbgrader.api import Gradebook
+
+    path = Path(course_dir) / "gradebook.db"
+    if not path.is_file():
+        return list(lessons)
+    with Gradebook(f"sqlite:///{path}") as gb:
+        known = {assignment.name for assignment in gb.assignments if assignment.notebooks}
+    return [lesson for lesson in lessons if lesson not in known]
+
+
+def register(lesson, course_dir=ROOT):
+    """Record ``lesson`` (its cells and points, from source/) in the gradebook of
+    ``course_dir``, as ``nbgrader generate_assignment`` does, leaving release/ as it is (the
+    student version is generated into a temporary folder and dropped)."""
+    with tempfile.TemporaryDirectory() as scratch:
+        done = run_nbgrader(["generate_assignment", lesson, "--force",
+                             f"--CourseDirectory.release_directory={scratch}"], course_dir)
+    if done.returncode != 0:
+        raise RuntimeError(f"nbgrader generate_assignment {lesson}:\n{done.stdout}{done.stderr}")
 
 
 def build(lesson):

@@ -4,16 +4,14 @@
   submitted notebook (``course.notebooks.shown_outputs``) and from the kernel while it runs
   (``execute``); HTML, JavaScript, SVG, Markdown, LaTeX and widget outputs are dropped, so
   nbconvert never writes a student's markup into a page.
-* Markdown (``markdown2html``): the filter nbconvert uses for formgrader and feedback pages
-  (``HTMLExporter.filters`` in ``nbgrader_config.py``), with raw HTML escaped and
-  ``javascript:``-like links removed; formulas still render.
+* Markdown (``course.pipeline.feedback.render_markdown``): the filter nbconvert uses for
+  formgrader and feedback pages (``HTMLExporter.filters`` in ``nbgrader_config.py``), with
+  raw HTML escaped and ``javascript:``-like links removed; formulas render as MathML.
 * Feedback pages (``with_csp``): a Content-Security-Policy in the page itself, so that even
-  markup that got past the rules above runs no script: scripts only from the CDN of
-  nbconvert's MathJax (no inline script, no event-handler attribute, no ``javascript:``
-  URL), nothing sent anywhere, no plugins, no forms.
+  markup that got past the rules above runs no script: no script at all (formulas are
+  MathML, the page needs none), nothing sent anywhere, no plugins, no forms.
 """
 
-import html
 import re
 
 SHOWN_TYPES = ("text/plain", "image/png")
@@ -21,10 +19,8 @@ MAX_SHOWN = 2 ** 20  # characters of one output kept
 _BASE64 = re.compile(r"[A-Za-z0-9+/=\s]*")
 
 
-# MathJax 2 (nbconvert's template) loads its parts and fonts from cdnjs and evaluates its own
-# inline configuration block, hence 'unsafe-eval' (eval stays out of reach of markup: no
-# inline script or handler may run to call it).
-FEEDBACK_CSP = ("default-src 'none'; script-src https://cdnjs.cloudflare.com 'unsafe-eval'; "
+# The feedback page needs no script (formulas are MathML, course.pipeline.feedback): none runs.
+FEEDBACK_CSP = ("default-src 'none'; script-src 'none'; "
                 "style-src 'unsafe-inline' https://cdnjs.cloudflare.com; img-src data:; "
                 "font-src data: https://cdnjs.cloudflare.com; connect-src 'none'; "
                 "object-src 'none'; base-uri 'none'; form-action 'none'")
@@ -63,15 +59,3 @@ def safe_data(data):
             continue  # nbconvert writes it into an <img src="…"> attribute as it is
         kept[mime] = value
     return kept
-
-
-def markdown2html(source):
-    """Markdown to HTML as nbconvert does it (formulas kept for MathJax), but with raw HTML
-    escaped and links of harmful protocols (``javascript:``, ``data:``…) removed."""
-    from nbconvert.filters.markdown_mistune import IPythonRenderer, MarkdownWithMath
-
-    renderer = IPythonRenderer(escape=True, allow_harmful_protocols=False)
-    try:
-        return MarkdownWithMath(renderer=renderer).render(source)
-    except Exception:  # noqa: BLE001 (e.g. a missing attachment: the text, shown as text)
-        return f"<pre>{html.escape(source)}</pre>"

@@ -14,6 +14,7 @@ submission's record (``course.pipeline.submission``).
 """
 
 import re
+import secrets
 import shutil
 import tempfile
 import zipfile
@@ -22,7 +23,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from course.notebooks import lesson_of, read_notebook
-from course.pipeline import ids, submission
+from course.pipeline import ids, moodle, submission
 from course.russian import plural
 
 MOODLE_FOLDER = re.compile(r"^(?P<name>.+?)_(?P<id>\d+)_assign(?:submission|feedback)_")
@@ -56,8 +57,9 @@ def detect(root):
     return "files"
 
 
-def _candidates(root, lesson, layout):
-    """{student: [notebook paths]} for the layout."""
+def _candidates(root, lesson, layout, participants=None):
+    """{student: [notebook paths]} for the layout; Moodle's participant numbers go into
+    ``participants`` ({student: number})."""
     found = {}
     if layout == "nbgrader":
         for path in sorted(root.glob("*/*/*.ipynb")):
@@ -73,6 +75,8 @@ def _candidates(root, lesson, layout):
             student = _student_id(m["name"])
             if len(numbers[student]) > 1:  # namesakes: Moodle's participant id tells them apart
                 student = f"{student}_{m['id']}"
+            if participants is not None:
+                participants[student] = m["id"]
             found.setdefault(student, []).extend(sorted(folder.rglob("*.ipynb")))
     else:
         for path in sorted(root.rglob("*.ipynb")):
@@ -87,16 +91,19 @@ def take_in(src, lesson, course_dir, layout=None):
     ``course_dir``/submitted; returns an ``Intake``. Nothing under ``src`` is changed."""
     src = Path(src)
     with tempfile.TemporaryDirectory() as unpacked:
-        if src.suffix == ".zip":
+        if src.is_file():
             with zipfile.ZipFile(src) as archive:
                 archive.extractall(unpacked)
             root = Path(unpacked)
         else:
             root = src
         layout = layout or detect(root)
-        report = Intake()
-        for student, paths in _candidates(root, lesson, layout).items():
+        report, numbers = Intake(), {}
+        for student, paths in _candidates(root, lesson, layout, numbers).items():
             _take_student(student, paths, lesson, Path(course_dir), report, layout)
+    # Moodle's participant numbers, for the grades sent back (course.pipeline.moodle)
+    moodle.remember_participants(course_dir, {s: n for s, n in numbers.items()
+                                              if s in report.accepted})
     for student in set(report.accepted) | set(report.notes):
         _record(course_dir, student, lesson, report)
     return report
@@ -159,4 +166,6 @@ def _take_student(student, paths, lesson, course_dir, report, layout):
     shutil.copyfile(chosen, target)
     stamp = datetime.fromtimestamp(chosen.stat().st_mtime, tz=timezone.utc)
     (target.parent / "timestamp.txt").write_text(stamp.strftime("%Y-%m-%d %H:%M:%S.%f %Z"))
+    # As nbgrader's exchange (exchange/default/submit.py): release_feedback needs it.
+    (target.parent / "submission_secret.txt").write_text(secrets.token_hex(64))
     report.accepted[student] = chosen

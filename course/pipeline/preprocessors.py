@@ -12,12 +12,16 @@ from traitlets import Unicode
 from course.nbmeta import grade_id, is_autograded
 
 
+# A failed check (course.grading.CheckFailed is an AssertionError): its message says it all.
+CHECK_ERRORS = ("AssertionError", "CheckFailed")
+
+
 class HideHiddenTracebacks(NbGraderPreprocessor):
     """Replace the traceback of errors in cells with hidden tests by one line.
 
     The traceback of a failed hidden check would print the hidden test's code and the
-    grading module's lines. In feedback, such an error keeps just ``AssertionError: <Russian
-    message>``. Configured before ``ClearHiddenTests``."""
+    grading module's lines. In feedback, a failed check keeps just its Russian message;
+    any other error its type and message. Configured before ``ClearHiddenTests``."""
 
     begin_test_delimeter = Unicode("BEGIN HIDDEN TESTS").tag(config=True)
 
@@ -25,7 +29,8 @@ class HideHiddenTracebacks(NbGraderPreprocessor):
         if cell.cell_type == "code" and self.begin_test_delimeter in cell.source:
             for output in cell.get("outputs", []):
                 if output.output_type == "error":
-                    output.traceback = [f"{output.ename}: {output.evalue}"]
+                    output.traceback = [output.evalue if output.ename in CHECK_ERRORS
+                                        else f"{output.ename}: {output.evalue}"]
         return cell, resources
 
 

@@ -18,8 +18,9 @@ from pathlib import Path
 import matplotlib
 from nbgrader.api import Gradebook, MissingEntry
 
-from course.lessons import LESSONS
+from course.lessons import LESSONS, exercise_of
 from course.pipeline import ids, submission
+from course.pipeline.late import describe
 from course.russian import plural
 
 
@@ -40,10 +41,8 @@ def gather(course):
     ({student: {lesson or "<lesson>:<exercise>": points}}), mistakes (Counter of (lesson,
     text)), flagged and notes ({(student, lesson): [sentences]}), max_points (per exercise
     key) and lesson_max (per lesson)."""
-    from course.exercises import BY_CELL
-
     course = Path(course)
-    grades, exercise_points = {}, {}
+    grades, exercise_points, late = {}, {}, {}
     with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gb:
         lesson_max = {a.name: a.max_score for a in gb.assignments if a.name in LESSONS}
         lessons = [lesson for lesson in LESSONS if lesson in lesson_max]
@@ -54,13 +53,16 @@ def gather(course):
                     found = gb.find_submission(lesson, student)
                 except MissingEntry:
                     continue
-                row[lesson] = found.score
+                penalty = found.late_submission_penalty or 0.0  # course.pipeline.late
+                row[lesson] = max(0.0, found.score - penalty)
+                if penalty:
+                    late[student, lesson] = [describe(penalty)]
                 full = {}
                 for notebook in found.notebooks:
                     for grade in notebook.grades:
-                        exercise = BY_CELL.get(grade.name)
-                        if exercise:
-                            key = f"{lesson}:{exercise.name}"
+                        name = exercise_of(grade.name)
+                        if name:
+                            key = f"{lesson}:{name}"
                             row[key] = row.get(key, 0) + (grade.score or 0)
                             full[key] = full.get(key, 0) + grade.max_score
                 exercise_points.update(full)
@@ -70,8 +72,16 @@ def gather(course):
         for text in map(mistake_text, record.verdicts) if text)
     return {"lessons": lessons, "grades": grades, "mistakes": mistakes,
             "flagged": {pair: r.flags for pair, r in records.items() if r.flags},
-            "notes": {pair: r.all_notes() for pair, r in records.items() if r.all_notes()},
+            "notes": _with({pair: r.all_notes() for pair, r in records.items()
+                            if r.all_notes()}, late),
             "max_points": exercise_points, "lesson_max": lesson_max}
+
+
+def _with(found, more):
+    """``found`` ({pair: [sentences]}) with the sentences of ``more`` added."""
+    for pair, sentences in more.items():
+        found.setdefault(pair, []).extend(sentences)
+    return found
 
 
 def tables(data):

@@ -4,7 +4,7 @@ and the judge's verdicts on its wrong answers."""
 import hashlib
 
 from course.nbmeta import grade_id, marks
-from course.pipeline import intake
+from course.notebooks import read_notebook
 from course.pipeline.similarity import code, text
 from course.pipeline.similarity.works import MIN_OUTPUT, Part, Work, raw_ids
 
@@ -12,7 +12,7 @@ from course.pipeline.similarity.works import MIN_OUTPUT, Part, Work, raw_ids
 def read(path, student, lesson, settings, verdicts=None):
     """The ``Work`` of ``student`` in the notebook at ``path``: the lesson's ``Lesson``,
     ``verdicts`` the judge's records for this submission (None when not graded)."""
-    nb, problem = intake.read_notebook(path)
+    nb, problem = read_notebook(path)
     work = Work(student, problem=problem)
     if problem:
         return work

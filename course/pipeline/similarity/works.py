@@ -126,7 +126,7 @@ def _defined(source, stubs):
 
 
 def raw_ids(path, count):
-    """The cell ids as the file holds them (``intake.read_notebook`` renumbers them): a
+    """The cell ids as the file holds them (``course.notebooks.read_notebook`` renumbers them): a
     string of word characters up to 64 long, or None; one per cell."""
     try:
         cells = json.loads(Path(path).read_bytes().decode("utf-8")).get("cells")
