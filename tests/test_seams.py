@@ -148,8 +148,6 @@ def test_rerunning_autograde_keeps_written_answers_graded_by_hand(tmp_path, caps
 def test_a_student_whose_file_could_not_be_graded_gets_a_feedback_page(tmp_path, capsys):
     """autograde gives an empty file 0 points without a graded notebook, so nbgrader makes
     no feedback for it; the course's feedback explains the zero to the student."""
-    from course.pipeline import notes
-
     course = tmp_path / "course"
     course.mkdir()
     shutil.copy(ROOT / "nbgrader_config.py", course)
