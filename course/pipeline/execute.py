@@ -14,17 +14,22 @@ Used by ``course.pipeline.autograde`` in its worker processes, in place of nbgra
   changed them) are not run: no grade depends on them.
   They show the outputs of the student's own run, labelled as not re-run. Cells the student
   added always run.
+* What the kernel sends is kept only as far as it can be shown safely and stored in bounded
+  memory (``_Client``): plain text and PNG images, at most ``MAX_CELL_OUTPUT`` per cell and
+  ``MAX_NOTEBOOK_OUTPUT`` in all; a message over ``MAX_MESSAGE`` is never decoded.
+* The hidden cases are drawn with the submission's ``seed`` (``course.judge.seeds``), kept
+  in the ``Run``.
 * Time is what the student's code spends, so that a busy machine changes no grade (see
   ``_Watchdog``): CPU time of the sandbox's processes, and waiting time (wall-clock time
   less the time spent waiting for a CPU) up to ``WALL_FACTOR`` times the limit. A cell past
   its limit is interrupted; one that ignores the interrupt is killed ``GRACE`` seconds
   later. The notebook's budget counts each run from the top afresh: kernel starts and
   restarts cost the student nothing.
-* A cell that kills the kernel (``os._exit``, a segfault, the memory watchdog) gets an
-  error output and is skipped when the kernel is restarted in a fresh copy of the private
-  folder and the notebook is run again from the top, so it costs only itself and the cells
-  that depend on it. After more than ``MAX_RESTARTS`` deaths, or
-  past the notebook's time budget, the cells not yet run fail with a note.
+* A cell that kills the kernel (``os._exit``, a segfault, the watchdog of memory, threads
+  and disk) gets an error output and is skipped when the kernel is restarted in a fresh
+  copy of the private folder and the notebook is run again from the top, so it costs only
+  itself and the cells that depend on it. After more than ``MAX_RESTARTS`` deaths, or past
+  the notebook's time budget, the cells not yet run fail with a note.
 * A kernel that cannot start at all (``KernelStartFailed``) is no fault of the submission.
 """
 
@@ -190,6 +195,10 @@ class _Client(NotebookClient):
     store_widget_state = False
     judged_cells = frozenset()  # indices of the cells whose answer the judge reads
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._spent, self._cut = {}, set()  # characters per cell index; cells cut short
+
     async def async_start_new_kernel_client(self):
         _bounded(self.km.session)
         return await super().async_start_new_kernel_client()
@@ -208,13 +217,12 @@ class _Client(NotebookClient):
             content["data"] = {**inert.safe_data(data),
                                **({ANSWER_MIME: data[ANSWER_MIME]} if answer else {})}
         size = len(json.dumps(content, default=str))
-        self._spent = getattr(self, "_spent", {})
         before, total = self._spent.get(cell_index, 0), sum(self._spent.values())
         self._spent[cell_index] = before + size
         if before + size > MAX_CELL_OUTPUT or (total + size > MAX_NOTEBOOK_OUTPUT
                                                and not answer):
-            if not getattr(self, "_cut", set()) & {cell_index}:
-                self._cut = getattr(self, "_cut", set()) | {cell_index}
+            if cell_index not in self._cut:
+                self._cut.add(cell_index)
                 cell.outputs.append(nbformat.v4.new_output("stream", name="stdout",
                                                            text=TOO_LARGE))
             return None
