@@ -4,6 +4,7 @@ from nbconvert.preprocessors import CSSHTMLHeaderPreprocessor
 from nbgrader.preprocessors import (CheckCellMetadata, ClearHiddenTests, ClearOutput,
                                     DeduplicateIds, GetGrades, OverwriteKernelspec)
 
+from course.pipeline.limits import Limits
 from course.pipeline.preprocessors import HideHiddenTracebacks, RestoreDeletedCells
 
 c = get_config()  # noqa: F821 (provided by nbgrader)
@@ -19,7 +20,7 @@ c.ClearSolutions.code_stub = {"python": "# ВАШ КОД ЗДЕСЬ\nraise NotIm
 c.ClearSolutions.text_stub = "ВАШ ОТВЕТ ЗДЕСЬ"
 
 # A cell that runs longer than this is interrupted (an infinite loop costs only that cell).
-c.Execute.timeout = 60
+c.Execute.timeout = Limits().cell_timeout
 c.Execute.interrupt_on_timeout = True
 
 # Deleted grade cells are put back from the gradebook, so they are graded, not lost (also

@@ -19,14 +19,18 @@ from pathlib import Path
 import nbformat
 from nbgrader.api import Gradebook
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "tests"))
-from conftest import copy_course, fill_solutions, nbgrader_meta, read_nb  # noqa: E402
-from course.pipeline.autograde import Settings, autograde  # noqa: E402
-from course.nbgrader_apps import run_nbgrader  # noqa: E402
-from course.lessons import existing, exercises, notebook  # noqa: E402
+from course.assign.assignment import copy_course
+from course.assign.solved import fill_solutions
+from course.lessons import existing, exercises, notebook
+from course.nbgrader_apps import run_nbgrader
+from course.nbmeta import marks
+from course.pipeline.autograde import Settings, autograde
 
 LESSONS = existing()
+
+
+def _read(path):
+    return nbformat.read(str(path), as_version=4)
 
 
 def make_course(folder, total):
@@ -37,15 +41,15 @@ def make_course(folder, total):
         assert run_nbgrader(["generate_assignment", lesson, "--force"], course).returncode == 0
     for i in range(total):
         lesson = LESSONS[i % len(LESSONS)]
-        release = read_nb(course / "release" / lesson / f"{lesson}.ipynb")
-        nb = fill_solutions(release, read_nb(notebook(lesson, "source")))
+        release = _read(course / "release" / lesson / f"{lesson}.ipynb")
+        nb = fill_solutions(release, _read(notebook(lesson, "source")))
         kind = ("perfect", "wrong", "blank")[i % 3]
         if kind == "blank":
             nb = release
         elif kind == "wrong":  # the last exercise returns its input unchanged
             name = exercises(lesson)[-1]
             for cell in nb.cells:
-                if nbgrader_meta(cell).get("grade_id") == name:
+                if marks(cell).get("grade_id") == name:
                     cell.source = f"def {name}(*args):\n    return args[0]\n"
         folder = course / "submitted" / f"student{i:02d}" / lesson
         folder.mkdir(parents=True)

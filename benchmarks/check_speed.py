@@ -25,7 +25,8 @@ import nbformat
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
-from conftest import fill_solutions, read_nb  # noqa: E402
+from course.assign.solved import fill_solutions  # noqa: E402
+from helpers import read_nb  # noqa: E402
 from course.lessons import notebook  # noqa: E402
 from course.panel.runner import Checker, KernelPool  # noqa: E402
 

@@ -6,6 +6,8 @@ import sys
 from pathlib import Path
 
 from course.lessons import LESSONS, ROOT, existing
+from course.nbgrader_apps import environment
+from course.pipeline import limits
 from course.russian import plural
 
 
@@ -26,11 +28,14 @@ def _report_problems(lesson, problems, fine):
 
 
 def cmd_build(args):
-    from course.build import assignment, release_check
+    from course.assign import assignment, release_check
 
     ok = True
     for lesson in _lessons(args.lessons):
-        assignment.build(lesson)
+        try:
+            assignment.build(lesson)
+        except assignment.BuildFailed as error:
+            raise _build_failed(lesson, error) from None
         ok &= _report_problems(lesson, release_check.problems(lesson),
                                f"release/{lesson} собран из source/{lesson}, утечек нет")
     if not ok:
@@ -38,12 +43,22 @@ def cmd_build(args):
                          "сказанное выше.")
 
 
+def _build_failed(lesson, error):
+    return SystemExit(f"Урок {lesson} не собран: nbgrader generate_assignment сообщил об "
+                      "ошибке (его вывод ниже, причина обычно в последних строках).\n"
+                      f"{str(error)[-3000:]}")
+
+
 def cmd_check(args):
-    from course.build import release_check
+    from course.assign import assignment, release_check
 
     ok = True
     for lesson in _lessons(args.lessons):
-        ok &= _report_problems(lesson, release_check.problems(lesson, rebuild=True),
+        try:
+            found = release_check.problems(lesson, rebuild=True)
+        except assignment.BuildFailed as error:
+            raise _build_failed(lesson, error) from None
+        ok &= _report_problems(lesson, found,
                                f"release/{lesson} совпадает со свежей сборкой, утечек нет")
     if not ok:
         raise SystemExit("Проверка не пройдена.")
@@ -78,9 +93,9 @@ def cmd_intake(args):
 
 
 def cmd_autograde(args):
-    from course.pipeline import autograde, notes
-
     from tqdm import tqdm
+
+    from course.pipeline import autograde
 
     lessons = _lessons(args.lessons)
     root = Path(args.root)
@@ -88,21 +103,19 @@ def cmd_autograde(args):
     if not total:
         raise SystemExit(f"В {root / 'submitted'} нет работ по урокам {', '.join(lessons)}: "
                          "примите их (python -m course intake или nbgrader collect).")
-    settings = autograde.Settings(jobs=args.jobs or 0, memory_gb=args.memory_gb,
-                                  cell_timeout=args.timeout,
-                                  notebook_timeout=args.notebook_timeout,
-                                  processes=args.processes)
+    settings = autograde.Settings(jobs=args.jobs or 0, limits=limits.from_arguments(args))
     try:
         with tqdm(total=total, desc="Оценивание", unit="работа") as bar:
-            outcomes = autograde.autograde(root, lessons, settings=settings,
-                                           progress=lambda outcome: bar.update())
+            records = autograde.autograde(root, lessons, settings=settings,
+                                          progress=lambda record: bar.update())
     except autograde.CannotGrade as error:
         raise SystemExit(str(error)) from None
-    for outcome in outcomes:
-        if outcome.notes:
-            print(f"{outcome.student}, урок {outcome.lesson}: " + "; ".join(outcome.notes) + ".")
-    print(f"Оценено работ: {len(outcomes)}. Баллы записаны в gradebook.db "
-          f"(nbgrader export, formgrader); пояснения — в {notes.AUTOGRADE}.")
+    for record in records:
+        if record.notes:
+            print(f"{record.student}, урок {record.lesson}: " + "; ".join(record.notes) + ".")
+    print(f"Оценено работ: {len(records)}. Баллы записаны в gradebook.db "
+          "(nbgrader export, formgrader); что произошло с каждой работой — в папке "
+          "ledger/ и в отчёте (python -m course report).")
 
 
 def cmd_feedback(args):
@@ -201,15 +214,7 @@ def main(argv=None):
     p = _command(sub, "autograde", cmd_autograde, "оценить уроки у всех студентов параллельно")
     p.add_argument("--jobs", type=int, default=None, metavar="N",
                    help="сколько работ оценивать одновременно (по умолчанию по числу ядер)")
-    p.add_argument("--memory-gb", type=float, default=4.0, metavar="ГБ",
-                   help="предел памяти на работу в гигабайтах (по умолчанию 4)")
-    p.add_argument("--timeout", type=int, default=60, metavar="С",
-                   help="предел времени на ячейку в секундах (по умолчанию 60)")
-    p.add_argument("--notebook-timeout", type=int, default=900, metavar="С",
-                   help="предел времени на весь ноутбук в секундах: после него остальные "
-                        "ячейки засчитываются как ошибочные (по умолчанию 900)")
-    p.add_argument("--processes", type=int, default=64, metavar="N",
-                   help="предел числа процессов и потоков ядра (по умолчанию 64)")
+    limits.add_arguments(p)
     _command(sub, "feedback", cmd_feedback, "создать отзывы для студентов (nbgrader "
              "generate_feedback)")
     p = _command(sub, "report", cmd_report, "отчёт по группе: оценки, решаемость, ошибки, "
@@ -217,9 +222,7 @@ def main(argv=None):
     p.add_argument("--out", default=str(ROOT / "reports"), metavar="ПАПКА",
                    help="куда сохранить отчёт (по умолчанию reports/)")
     args = parser.parse_args(argv)
-    # nbgrader runs its helper programs (alembic) by name: this environment's first
-    os.environ["PATH"] = os.pathsep.join([os.path.dirname(sys.executable),
-                                          os.environ.get("PATH", "")])
+    os.environ["PATH"] = environment()["PATH"]  # for nbgrader run in this process
     args.func(args)
 
 

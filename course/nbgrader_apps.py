@@ -1,7 +1,10 @@
-"""Every call of nbgrader in one place: its command line in a subprocess (``run_nbgrader``),
-its autograde app in this process (``autograde_in_process``), and the check that the
-course's nbgrader_config.py loads (``feedback_config_problem``)."""
+"""Every run of nbgrader's apps in one place: its command line in a subprocess
+(``run_nbgrader``), its autograde app in this process (``autograde_in_process``), and the
+check that the course's nbgrader_config.py loads (``feedback_config_problem``). The
+gradebook is read and written through nbgrader's ``Gradebook`` API where it is needed
+(``course.pipeline.record``, ``course.pipeline.report``)."""
 
+import contextlib
 import io
 import os
 import subprocess
@@ -9,42 +12,70 @@ import sys
 import warnings
 
 
-def run_nbgrader(args, cwd):
-    """Run ``nbgrader *args`` with this interpreter in ``cwd``; the completed process.
+def environment(base=None):
+    """``base`` (default: this process's environment) with this Python environment's bin
+    directory first on PATH: nbgrader runs helper programs (``alembic``) by name."""
+    base = os.environ if base is None else base
+    return {**base, "PATH": os.path.dirname(sys.executable) + os.pathsep
+            + base.get("PATH", "")}
 
-    nbgrader runs helper programs (``alembic``) by name, so this environment's bin directory
-    goes first on PATH."""
-    env = {**os.environ, "PATH": os.path.dirname(sys.executable) + os.pathsep
-           + os.environ.get("PATH", "")}
+
+def run_nbgrader(args, course_dir):
+    """Run ``nbgrader *args`` with this interpreter in ``course_dir``; the completed process."""
     return subprocess.run([sys.executable, "-m", "nbgrader", *args, "--log-level=WARN"],
-                          cwd=cwd, capture_output=True, text=True, env=env)
-
+                          cwd=course_dir, capture_output=True, text=True, env=environment())
 
 
 def autograde_in_process(root, args):
     """``nbgrader autograde "*" --no-execute --force *args`` in the course at ``root``, run in
     this process, where nbgrader is already imported (a fresh ``nbgrader`` process spends
-    two seconds starting). Only the course's nbgrader_config.py is read. The log, whose
-    errors ``course.pipeline.autograde`` reads, is kept from the terminal and returned."""
+    two seconds starting). Only the course's nbgrader_config.py is read; nbgrader's log is
+    kept from the terminal. Returns {(student, lesson): the exception} of the submissions
+    nbgrader failed to record, caught as data where nbgrader converts each one."""
     from nbgrader.apps.autogradeapp import AutogradeApp
+    from nbgrader.converters import Autograde
+    from nbgrader.converters.base import NbGraderException
+
+    failures = {}
+
+    class Recording(Autograde):
+        """nbgrader's converter, remembering the exception of each failed submission."""
+
+        def init_assignment(self, assignment_id, student_id):
+            self.current = (student_id, assignment_id)
+            with _remembered(failures, self.current):
+                super().init_assignment(assignment_id, student_id)
+
+        def convert_single_notebook(self, notebook_filename):
+            with _remembered(failures, self.current):
+                super().convert_single_notebook(notebook_filename)
 
     app = AutogradeApp()
     app.load_cwd_config = False
-    log = io.StringIO()
     # traitlets rebuilds the app's logging whenever the log level is set (in initialize too),
-    # so the log goes to ``log`` through the logging config, not by swapping handlers.
-    app.logging_config = {"handlers": {"console": {"stream": log}}}
+    # so the log goes nowhere through the logging config, not by swapping handlers.
+    app.logging_config = {"handlers": {"console": {"stream": io.StringIO()}}}
     with warnings.catch_warnings():  # SQLAlchemy's warnings about nbgrader's own queries
         warnings.simplefilter("ignore")
         try:
             app.initialize(["*", "--no-execute", "--force", "--log-level=WARN", *args],
                            root=str(root))
-            app.start()
-        except SystemExit:  # nbgrader exits when a submission failed; _failures names it
+            app.coursedir.assignment_id = app.extra_args[0]
+            Recording(coursedir=app.coursedir, parent=app).start()
+        except NbGraderException:  # raised after the failures were remembered
             pass
         finally:
             app.clear_instance()
-    return log.getvalue()
+    return failures
+
+
+@contextlib.contextmanager
+def _remembered(failures, pair):
+    try:
+        yield
+    except Exception as error:
+        failures.setdefault(pair, error)
+        raise
 
 
 def feedback_config_problem(root):

@@ -16,11 +16,14 @@ import nbformat
 import pytest
 from nbgrader.api import Gradebook
 
-from conftest import (auto_points, copy_course, fill_solutions, is_test_cell, nbgrader_meta,
-                      read_nb, run_nbgrader, tree_hash)
-from course.nbmeta import is_experiment
-from course.pipeline import execute, notes, report, sandbox
+from course.assign.assignment import copy_course
+from course.assign.solved import fill_solutions
+from course.nbgrader_apps import run_nbgrader
+from course.nbmeta import is_autograded, is_experiment, marks
+from helpers import auto_points, read_nb, tree_hash, with_cell
+from course.pipeline import execute, report, sandbox, submission
 from course.pipeline.autograde import CannotGrade, Settings, autograde
+from course.pipeline.limits import Limits
 from course.pipeline.execute import MAX_RESTARTS
 from course.lessons import ROOT, existing, notebook
 
@@ -38,30 +41,19 @@ def _in_ci():
     return os.environ.get("CI", "").lower() not in ("", "0", "false")
 
 
-def _with_cell(nb, code, after_grade_id=None):
-    """A copy of ``nb`` with a code cell ``code`` added (after a given cell, else at the end)."""
-    nb = nbformat.from_dict(nb)
-    index = len(nb.cells)
-    for i, c in enumerate(nb.cells):
-        if after_grade_id and nbgrader_meta(c).get("grade_id") == after_grade_id:
-            index = i + 1
-    nb.cells.insert(index, nbformat.v4.new_code_cell(code))
-    return nb
-
-
 def _replace(nb, grade_id_prefix, code):
     """A copy of ``nb`` whose cells with grade ids starting with the prefix hold ``code``."""
     nb = nbformat.from_dict(nb)
     for cell in nb.cells:
-        if nbgrader_meta(cell).get("grade_id", "").startswith(grade_id_prefix):
+        if marks(cell).get("grade_id", "").startswith(grade_id_prefix):
             cell.source = code
     return nb
 
 
 def _tests_moved_to_the_end(nb):
     nb = nbformat.from_dict(nb)
-    tests = [c for c in nb.cells if is_test_cell(c)]
-    nb.cells = [c for c in nb.cells if not is_test_cell(c)] + tests[::-1]
+    tests = [c for c in nb.cells if is_autograded(c)]
+    nb.cells = [c for c in nb.cells if not is_autograded(c)] + tests[::-1]
     return nb
 
 
@@ -73,7 +65,7 @@ def _berserk(perfect):
     """``perfect`` with MAX_RESTARTS + 1 cells killing the kernel after the sgd_update answer."""
     nb = perfect
     for _ in range(MAX_RESTARTS + 1):
-        nb = _with_cell(nb, "import os\nos._exit(1)", after_grade_id="sgd_update")
+        nb = with_cell(nb, "import os\nos._exit(1)", after_grade_id="sgd_update")
     return nb
 
 
@@ -81,10 +73,10 @@ def _points_before(nb, grade_id):
     """Points of the test cells of ``nb`` that come before the cell ``grade_id``."""
     points = 0
     for cell in nb.cells:
-        if nbgrader_meta(cell).get("grade_id") == grade_id:
+        if marks(cell).get("grade_id") == grade_id:
             return points
-        if is_test_cell(cell):
-            points += nbgrader_meta(cell)["points"]
+        if is_autograded(cell):
+            points += marks(cell)["points"]
     raise AssertionError(f"no cell {grade_id}")
 
 
@@ -173,17 +165,19 @@ def _attacks(release, perfect, course, port):
     targets = [str(course / "gradebook.db"), str(course / "submitted" / "perfect" / LESSON
                                                   / f"{LESSON}.ipynb")]
     references = [str(ROOT / "course" / "reference.py"), str(course / "course" / "reference.py")]
-    attacks = {name: _with_cell(release, code.replace("PORT", str(port)).replace(
+    attacks = {name: with_cell(release, code.replace("PORT", str(port)).replace(
         "glob_targets", repr(targets)).replace("REFERENCES", repr(references)),
         after_grade_id="minibatch_indices") for name, code in ON_BLANK.items()}
     # a cell nested too deep for the scanner's parser (and for Python's)
-    attacks["scanbomb"] = _with_cell(perfect, "x = " + "(" * 100_000 + "1" + ")" * 100_000)
-    attacks.update({name: _with_cell(perfect, code, after_grade_id="forward")
+    attacks["scanbomb"] = with_cell(perfect, "x = " + "(" * 100_000 + "1" + ")" * 100_000)
+    attacks.update({name: with_cell(perfect, code, after_grade_id="forward")
                     for name, code in ON_PERFECT.items()})
-    # many slow cells before the last checks: the notebook's time runs out
+    # many slow cells before the last checks: the notebook's time (CPU time) runs out
     slow = perfect
     for _ in range(12):
-        slow = _with_cell(slow, "import time\ntime.sleep(5)", after_grade_id="loss_and_grads")
+        slow = with_cell(slow, "import time\nt = time.process_time() + 5\n"
+                                "while time.process_time() < t:\n    pass",
+                          after_grade_id="loss_and_grads")
     attacks["slow"] = slow
     return attacks
 
@@ -195,38 +189,41 @@ def _submissions(course, release, perfect, port):
         "blank": release,
         "wrong": _replace(perfect, "sgd_update", WRONG_SGD),
         # a stray cell kills the kernel: it costs nothing else
-        "killer": _with_cell(perfect, "import os\nos._exit(1)", after_grade_id="forward"),
-        "segfault": _with_cell(perfect, "import ctypes\nctypes.string_at(0)",
+        "killer": with_cell(perfect, "import os\nos._exit(1)", after_grade_id="forward"),
+        "segfault": with_cell(perfect, "import ctypes\nctypes.string_at(0)",
                                after_grade_id="forward"),
         # sgd_update kills the kernel when called: only the cells that call it are lost
         "suicidal": _replace(perfect, "sgd_update",
                              "def sgd_update(w, grad, lr):\n    import os\n    os._exit(1)\n"),
-        "looper": _with_cell(perfect, "while True:\n    pass", after_grade_id="forward"),
-        "stubborn": _with_cell(perfect, "import signal\nsignal.signal(signal.SIGINT, "
+        "looper": with_cell(perfect, "while True:\n    pass", after_grade_id="forward"),
+        # a cell that only waits: stopped by the wall-clock ceiling, not the CPU limit
+        "napper": with_cell(perfect, "import time\ntime.sleep(100_000)",
+                             after_grade_id="forward"),
+        "stubborn": with_cell(perfect, "import signal\nsignal.signal(signal.SIGINT, "
                                "signal.SIG_IGN)\nwhile True:\n    pass",
                                after_grade_id="forward"),
         # the kernel dies more often than it is restarted: the cells after the last death
         # are not run and count as failed
         "berserk": _berserk(perfect),
-        "hog": _with_cell(perfect, "hog = bytearray(64 * 2 ** 30)"),
-        "chatty": _with_cell(perfect, "print('x' * 10_000_000)"),
+        "hog": with_cell(perfect, "hog = bytearray(64 * 2 ** 30)"),
+        "chatty": with_cell(perfect, "print('x' * 10_000_000)"),
         "foreign": other,
         # test cells edited to pass, deleted, or moved: nbgrader restores them
         "edited": _replace(_replace(perfect, "sgd_update", WRONG_SGD), "test_sgd_update", "pass"),
         "deleted": nbformat.from_dict({**perfect, "cells": [
-            c for c in perfect.cells if not is_test_cell(c)]}),
+            c for c in perfect.cells if not is_autograded(c)]}),
         "reordered": _tests_moved_to_the_end(perfect),
         # an answer deleted with its tests costs that exercise only
         "cut": nbformat.from_dict({**perfect, "cells": [
             c for c in perfect.cells
-            if "minibatch_indices" not in nbgrader_meta(c).get("grade_id", "")]}),
+            if "minibatch_indices" not in marks(c).get("grade_id", "")]}),
         "faker": _replace(perfect, "sgd_update", WRONG_SGD),
         **_attacks(release, perfect, course.resolve(), port),
     }
     if sandbox.available():
         # Unsandboxed, these would really reach the files of the course and the grader.
         target = course.resolve()
-        submissions["vandal"] = _with_cell(perfect, (
+        submissions["vandal"] = with_cell(perfect, (
             "import glob, shutil\n"
             "attacks = [\n"
             f"    lambda: open({str(target / 'gradebook.db')!r}, 'w').write('x'),\n"
@@ -245,9 +242,9 @@ def _malformed(perfect):
     """Files that break parsers: deep nesting, marks of the wrong types, a 3 MB cell."""
     mistyped = nbformat.from_dict(perfect)
     for cell in mistyped.cells:
-        if nbgrader_meta(cell).get("grade_id") == "test_forward_hidden":
+        if marks(cell).get("grade_id") == "test_forward_hidden":
             cell.metadata["nbgrader"]["grade_id"] = 42
-        if nbgrader_meta(cell).get("grade_id") == "sgd_update":
+        if marks(cell).get("grade_id") == "sgd_update":
             cell.metadata["nbgrader"] = ["solution"]
     mistyped.cells.append(nbformat.v4.new_code_cell("x = 1"))
     mistyped.cells[-1]["id"] = 17
@@ -308,8 +305,8 @@ def graded(tmp_path_factory, listener, monkeypatch_module):
         folder.mkdir(parents=True)
         (folder / f"{LESSON}.ipynb").write_text(text)
     before = tree_hash(course / "submitted")
-    settings = Settings(jobs=2, memory_gb=4, cell_timeout=CELL_TIMEOUT,
-                        notebook_timeout=NOTEBOOK_TIMEOUT)
+    settings = Settings(jobs=2, limits=Limits(memory_gb=4, cell_timeout=CELL_TIMEOUT,
+                                              notebook_timeout=NOTEBOOK_TIMEOUT))
     outcomes = {o.student: o for o in autograde(course, [LESSON], settings=settings)}
     return course, outcomes, before
 
@@ -325,6 +322,7 @@ def test_every_student_gets_exactly_the_points_earned(graded):
     source = read_nb(notebook(LESSON, "source"))
     expected = {"perfect": full, "blank": 0, "wrong": without_sgd, "killer": full,
                 "segfault": full, "suicidal": without_sgd, "looper": full, "stubborn": full,
+                "napper": full,
                 "hog": full, "chatty": full, "foreign": 0, "edited": without_sgd,
                 "deleted": full, "reordered": full, "faker": without_sgd, "broken": 0,
                 "cut": _points(exclude="minibatch_indices"), "empty": 0,
@@ -366,11 +364,11 @@ def test_the_judged_cells_show_the_judges_verdict_not_the_kernels(graded):
     course, outcomes, _ = graded
     forged = _outputs(course, "forger")
     assert "не проверена" in forged or "не прошла" in forged
-    verdicts = notes.load(course, notes.VERDICTS)
-    assert all(v["passed"] for v in verdicts[("perfect", LESSON)])
-    assert len(verdicts[("perfect", LESSON)]) == 4
-    assert not any(v["passed"] for name in ON_BLANK for v in verdicts.get((name, LESSON), []))
-    wrong = {v["exercise"]: v for v in verdicts[("wrong", LESSON)]}
+    records = submission.load_all(course)
+    assert all(v["passed"] for v in records["perfect", LESSON].verdicts)
+    assert len(records["perfect", LESSON].verdicts) == 4
+    assert not any(v["passed"] for name in ON_BLANK for v in records[name, LESSON].verdicts)
+    wrong = {v["exercise"]: v for v in records["wrong", LESSON].verdicts}
     assert wrong["sgd_update"]["mistake"] == "sign" and not wrong["sgd_update"]["passed"]
 
 
@@ -383,8 +381,10 @@ def test_what_happened_is_said_in_russian(graded):
     for student in ("killer", "segfault", "suicidal"):
         assert "аварийно заверш" in _notes(outcomes, student)
     assert "аварийно завершали ядро: они засчитаны" in _notes(outcomes, "suicidal")
-    assert f"прервана по пределу времени {CELL_TIMEOUT} с: она засчитана как ошибочная" in _notes(
-        outcomes, "looper")
+    assert f"прервана по пределу времени {CELL_TIMEOUT} с: она засчитана как ошибочная" in (
+        _notes(outcomes, "looper"))
+    assert f"ждала дольше {3 * CELL_TIMEOUT} с и была прервана: она засчитана как ошибочная" in (
+        _notes(outcomes, "napper"))
     assert "не остановилась" in _notes(outcomes, "stubborn")
     assert f"ядро Python аварийно завершалось больше {MAX_RESTARTS} раз, поэтому ячейки " in (
         _notes(outcomes, "berserk"))
@@ -395,7 +395,7 @@ def test_what_happened_is_said_in_russian(graded):
     assert "восстановлены из версии для студентов: test_" in _notes(outcomes, "deleted")
     assert "minibatch_indices, test_minibatch_indices" in _notes(outcomes, "cut")
     assert outcomes["perfect"].notes == [] and outcomes["reordered"].notes == []
-    assert notes.load(course, notes.AUTOGRADE)[("stubborn", LESSON)] == outcomes["stubborn"].notes
+    assert submission.load(course, "stubborn", LESSON).notes == outcomes["stubborn"].notes
 
 
 def test_no_student_changes_any_file_but_their_own_output(graded):
@@ -543,17 +543,18 @@ def test_every_check_passes_with_the_lessons_experiments_skipped(lesson, tmp_pat
     if not sandbox.available():
         pytest.skip("нет песочницы bubblewrap")
     release, source = read_nb(notebook(lesson, "release")), read_nb(notebook(lesson, "source"))
-    skip = {nbgrader_meta(c)["grade_id"] for c in release.cells if is_experiment(c)}
+    skip = {marks(c)["grade_id"] for c in release.cells if is_experiment(c)}
     run = execute.execute(source, tmp_path / "out.ipynb", ROOT / "release" / lesson,
-                          tmp_path / "work", 120, 600, skip=frozenset(skip))
+                          tmp_path / "work", Limits(cell_timeout=120, notebook_timeout=600),
+                          skip=frozenset(skip))
     assert run.verdicts and all(v.passed for v in run.verdicts.values()), run.verdicts
     out = read_nb(tmp_path / "out.ipynb")
-    errors = [nbgrader_meta(c).get("grade_id") or i for i, c in enumerate(out.cells)
-              if c.cell_type == "code" and nbgrader_meta(c).get("grade_id") not in skip
+    errors = [marks(c).get("grade_id") or i for i, c in enumerate(out.cells)
+              if c.cell_type == "code" and marks(c).get("grade_id") not in skip
               and any(o.output_type == "error" for o in c.outputs)]
     assert errors == []
     assert all(c.outputs[0].text.startswith("[Опыт урока") for c in out.cells
-               if nbgrader_meta(c).get("grade_id") in skip)
+               if marks(c).get("grade_id") in skip)
 
 
 def test_the_experiments_are_marked_so_grading_can_skip_them():
@@ -561,7 +562,7 @@ def test_the_experiments_are_marked_so_grading_can_skip_them():
     for lesson in existing():
         cells = read_nb(notebook(lesson, "source")).cells
         last = max(i for i, c in enumerate(cells)
-                   if nbgrader_meta(c).get("grade") and c.cell_type == "code")
+                   if marks(c).get("grade") and c.cell_type == "code")
         unmarked = [i for i, c in enumerate(cells) if i > last and c.cell_type == "code"
                     and not is_experiment(c)]
         assert unmarked == [], f"{lesson}: ячейки {unmarked} не отмечены как опыты"

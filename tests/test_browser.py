@@ -23,8 +23,11 @@ import nbformat
 import pytest
 from nbformat.sign import NotebookNotary
 
-from conftest import (THREE_LINES, copy_course, fill_solutions, read_nb, release_feedback,
-                      run_nbgrader, three_line_lesson, tree_hash)
+from course.assign.assignment import copy_course
+from course.assign.solved import fill_solutions
+from course.nbgrader_apps import run_nbgrader
+from helpers import (THREE_LINES, read_nb, release_feedback, three_line_lesson,
+                     tree_hash)
 from course.lessons import ROOT
 from jupyter_ui import (ARTIFACTS, CHECK, FORMGRADER, GET_FEEDBACK, HAND_IN,
                         NBGRADER_MENU, OPEN_FEEDBACK, PANEL, README_LABELS, RUN_ALL, check_lesson,

@@ -16,7 +16,7 @@ import nbformat
 import pytest
 from nbclient import NotebookClient
 
-from conftest import read_nb
+from helpers import read_nb
 from course.lessons import ROOT, existing, notebook
 
 pytestmark = pytest.mark.notebooks

@@ -9,7 +9,6 @@ knows a student by the system user name; here both students run as the same user
 named with nbgrader's ``--student`` option.
 """
 
-import os
 import subprocess
 import sys
 
@@ -17,8 +16,13 @@ import nbformat
 import pytest
 from nbgrader.api import Gradebook
 
-from conftest import auto_points, copy_course, fill_solutions, nbgrader_meta, read_nb, run_nbgrader
+from course.assign.assignment import copy_course
+from course.assign.solved import fill_solutions
+from course.nbgrader_apps import run_nbgrader
+from course.nbmeta import marks
+from helpers import auto_points, read_nb
 from course.lessons import notebook
+from course.nbgrader_apps import environment
 
 pytestmark = pytest.mark.notebooks
 LESSON = "01_sgd"
@@ -29,8 +33,7 @@ WRONG_SGD = "def sgd_update(w, grad, lr):\n    return w + lr * grad\n"
 def _nbgrader(args, cwd, exchange, student=None):
     """``nbgrader *args`` in ``cwd`` with the temporary exchange; as ``student`` if given,
     with ``cwd`` as their home. Must succeed."""
-    env = {**os.environ, "PATH": os.path.dirname(sys.executable) + os.pathsep
-           + os.environ["PATH"]}
+    env = environment()
     if student:
         env["HOME"] = str(cwd)
         env.pop("JUPYTER_DATA_DIR", None)
@@ -52,7 +55,7 @@ def _student_works(home, exchange, user, answers):
     for sgd in answers:
         nb = nbformat.from_dict(solved)
         for cell in nb.cells:
-            if sgd and nbgrader_meta(cell).get("grade_id") == "sgd_update":
+            if sgd and marks(cell).get("grade_id") == "sgd_update":
                 cell.source = sgd
         nbformat.write(nb, str(path))
         _nbgrader(["submit", LESSON], home, exchange, user)

@@ -38,8 +38,11 @@ import psutil
 import pytest
 from nbgrader.api import Gradebook
 
-from conftest import (WRONG_SGD, auto_points, copy_course, fill_solutions, nbgrader_meta,
-                      read_nb)
+from course.assign.assignment import copy_course
+from course.assign.solved import fill_solutions
+from course.nbgrader_apps import environment
+from course.nbmeta import marks
+from helpers import WRONG_SGD, auto_points, read_nb
 from course.lessons import ROOT
 from jupyter_ui import (ARTIFACTS, FORMGRADER, GET_FEEDBACK, GET_LESSON, NBGRADER_MENU,
                         OPEN_FEEDBACK, PANEL, check_lesson, chromium, expect, free_port, hand_in,
@@ -160,8 +163,8 @@ def _start_hub(machine):
     """JupyterHub with the course's configuration; (process, URL)."""
     port = free_port()
     url = f"http://127.0.0.1:{port}"
-    env = {**os.environ, "PATH": f"{BIN}{os.pathsep}{os.environ['PATH']}",
-           "COURSE_INSTRUCTORS": INSTRUCTOR, "COURSE_EXCHANGE": str(machine.exchange)}
+    env = {**environment(), "COURSE_INSTRUCTORS": INSTRUCTOR,
+           "COURSE_EXCHANGE": str(machine.exchange)}
     log = open(machine.base / "jupyterhub.log", "w")
     proc = subprocess.Popen(
         [sys.executable, "-m", "jupyterhub", "-f", str(ROOT / "hub" / "jupyterhub_config.py"),
@@ -213,7 +216,7 @@ def _solve(home, user, source, sgd=None):
     path = home / LESSON / f"{LESSON}.ipynb"
     solved = fill_solutions(read_nb(path), source)
     for cell in solved.cells:
-        if sgd and nbgrader_meta(cell).get("grade_id") == "sgd_update":
+        if sgd and marks(cell).get("grade_id") == "sgd_update":
             cell.source = sgd
     nbformat.write(solved, str(path))
     _chown(path, user)

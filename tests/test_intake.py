@@ -9,8 +9,11 @@ import zipfile
 import nbformat
 import pytest
 
-from conftest import auto_points, copy_course, fill_solutions, read_nb, run_nbgrader, tree_hash
-from course.pipeline import notes, report
+from course.assign.assignment import copy_course
+from course.assign.solved import fill_solutions
+from course.nbgrader_apps import run_nbgrader
+from helpers import auto_points, read_nb, tree_hash
+from course.pipeline import report, submission
 from course.pipeline.autograde import Settings, autograde
 from course.pipeline.intake import detect, take_in
 from course.lessons import notebook
@@ -77,9 +80,9 @@ def test_moodle_zip_with_broken_empty_foreign_and_duplicate_files(tmp_path, cour
         assert "работу нельзя оценить: она получит 0 баллов" in report.notes[student]
     assert any("сдано 2 файла; принят самый новый" in n for n in report.notes["Пётр_Павлов"])
     assert hashlib.sha256(src.read_bytes()).hexdigest() == before
-    saved = notes.load(course, notes.INTAKE)
-    assert saved[("Анна_Петрова", LESSON)] == report.notes["Анна_Петрова"]
-    assert ("Иван_Иванов", LESSON) not in saved  # nothing to say
+    saved = submission.load_all(course)
+    assert saved["Анна_Петрова", LESSON].intake_notes == report.notes["Анна_Петрова"]
+    assert saved["Иван_Иванов", LESSON].intake_notes == []  # nothing to say
 
 
 def test_a_broken_resubmission_keeps_the_work_taken_in_before(tmp_path, course):

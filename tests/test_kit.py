@@ -237,11 +237,12 @@ def _wrong(lesson, name):
     ("04_adam", "test_adam_update", "adam_update", "adam_corrected", "без коррекции"),
 ])
 def test_a_visible_check_names_a_typical_mistake(kit, lesson, cell, function, wrong, said):
-    from conftest import nbgrader_meta, read_nb
+    from course.nbmeta import marks
+    from helpers import read_nb
     from course.lessons import notebook
 
     [source] = [c.source for c in read_nb(notebook(lesson, "source")).cells
-                if nbgrader_meta(c).get("grade_id") == cell]
+                if marks(c).get("grade_id") == cell]
     namespace = {"np": np, **kit, function: _wrong(lesson, wrong)}
     with pytest.raises(kit["checks"].CheckFailed) as info:
         exec(compile(source, cell, "exec"), namespace)
@@ -254,12 +255,13 @@ def test_visible_checks_fail_only_through_the_kit(lesson):
     kit's checks (check_close, check_shape, check_pure, expect) show the Russian message only."""
     import ast
 
-    from conftest import nbgrader_meta, read_nb
+    from course.nbmeta import marks
+    from helpers import read_nb
     from course.lessons import notebook
 
     bare = []
     for cell in read_nb(notebook(lesson, "source")).cells:
-        grade_id = nbgrader_meta(cell).get("grade_id", "")
+        grade_id = marks(cell).get("grade_id", "")
         if cell.cell_type == "code" and grade_id.startswith("test_") \
                 and not grade_id.endswith("_hidden"):
             bare += [(grade_id, node.lineno) for node in ast.walk(ast.parse(cell.source))

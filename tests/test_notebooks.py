@@ -11,7 +11,8 @@ import nbformat
 import pytest
 from nbclient import NotebookClient
 
-from conftest import fill_solutions, read_nb
+from course.assign.solved import fill_solutions
+from helpers import read_nb
 from course.lessons import notebook
 
 pytestmark = pytest.mark.notebooks

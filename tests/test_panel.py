@@ -14,8 +14,8 @@ import pytest
 from nbclient import NotebookClient
 from nbformat.v4 import new_markdown_cell
 
-from conftest import (THREE_LINES, fill_solutions, nbgrader_meta, read_nb, release_feedback,
-                      three_line_lesson)
+from course.assign.solved import fill_solutions
+from helpers import THREE_LINES, read_nb, release_feedback, three_line_lesson
 from course.exercises import ALL, of_lesson
 from course.lessons import ROOT, notebook
 from course.nbmeta import grade_id, is_experiment
@@ -49,7 +49,7 @@ def _check(path):
 
 
 def _cell(nb, gid):
-    return next(c for c in nb.cells if nbgrader_meta(c).get("grade_id") == gid)
+    return next(c for c in nb.cells if grade_id(c) == gid)
 
 
 def test_a_title_is_the_last_heading_or_bold_lead_above_the_cell():

@@ -7,8 +7,12 @@ import nbformat
 import pytest
 from nbgrader.api import Gradebook
 
-from conftest import (LESSONS, auto_points, copy_course, fill_solutions, is_test_cell,
-                      nbgrader_meta, read_nb, run_nbgrader)
+from course.assign.assignment import copy_course
+from course.assign.solved import fill_solutions
+from course.lessons import existing
+from course.nbgrader_apps import run_nbgrader
+from course.nbmeta import is_autograded, marks
+from helpers import auto_points, read_nb
 from course.lessons import notebook
 from course.pipeline.scan import scan_notebook
 
@@ -50,7 +54,7 @@ TAMPERING = ("import numpy\n"
              "numpy.testing.assert_allclose = lambda *args, **kwargs: None\n")
 
 
-@pytest.fixture(scope="module", params=LESSONS)
+@pytest.fixture(scope="module", params=existing())
 def graded(request, tmp_path_factory):
     """(course copy, source notebook, lesson): the submissions autograded and fed back.
 
@@ -66,13 +70,13 @@ def graded(request, tmp_path_factory):
     wrong = nbformat.from_dict(perfect)
     name, code, _ = WRONG[lesson]
     for cell in wrong.cells:
-        if nbgrader_meta(cell).get("grade_id") == name:
+        if marks(cell).get("grade_id") == name:
             cell.source = code
     no_tests = nbformat.from_dict(perfect)
-    no_tests.cells = [c for c in no_tests.cells if not is_test_cell(c)]
+    no_tests.cells = [c for c in no_tests.cells if not is_autograded(c)]
     tampered = nbformat.from_dict(wrong)
     for cell in tampered.cells:
-        if nbgrader_meta(cell).get("grade_id") == name:
+        if marks(cell).get("grade_id") == name:
             cell.source = TAMPERING + cell.source
     submissions = [("perfect", perfect), ("blank", release), ("wrong", wrong),
                    ("no_tests", no_tests), ("tampered", tampered)]

@@ -6,15 +6,20 @@ import sys
 
 import pytest
 
-from conftest import copy_course, nbgrader_meta, read_nb, run_nbgrader
+from course.assign.assignment import copy_course
+from course.nbgrader_apps import run_nbgrader
+from course.nbmeta import marks
+from helpers import read_nb
 from course.lessons import KIT_FILES, ROOT, exercises, notebook
-from course.build.release_check import kit_differences, leaks, release_files, stale
+from course.assign.release_check import kit_differences, leaks, release_files, stale
 
 
+@pytest.mark.notebooks
 def test_release_equals_a_fresh_nbgrader_build(lesson):
     assert stale(lesson) == [], f"run `python -m course build {lesson}`"
 
 
+@pytest.mark.notebooks
 def test_generation_is_byte_stable(lesson, tmp_path):
     course = copy_course(tmp_path)
     outputs = []
@@ -59,7 +64,7 @@ def _plant(course, lesson, text, kit_file=None):
 def _first_solution_line(lesson):
     source = read_nb(notebook(lesson, "source"))
     for cell in source.cells:
-        if nbgrader_meta(cell).get("solution") and cell.cell_type == "code":
+        if marks(cell).get("solution") and cell.cell_type == "code":
             body = cell.source.split("### BEGIN SOLUTION\n")[1].split("### END SOLUTION")[0]
             return next(line.strip() for line in body.splitlines() if len(line.strip()) >= 12)
 
@@ -78,6 +83,7 @@ def test_a_planted_leak_is_found(tmp_path, planted, finding):
     assert any(finding in message for message in found), found
 
 
+@pytest.mark.notebooks
 def test_an_edited_kit_copy_and_a_stale_release_are_found(tmp_path):
     lesson = "01_sgd"
     course = copy_course(tmp_path)
@@ -92,7 +98,7 @@ def test_an_edited_kit_copy_and_a_stale_release_are_found(tmp_path):
 
 def test_grade_ids_follow_the_exercise_contract(lesson):
     nb = read_nb(notebook(lesson, "source"))
-    metas = [nbgrader_meta(c) for c in nb.cells if nbgrader_meta(c)]
+    metas = [marks(c) for c in nb.cells if marks(c)]
     solutions = [m["grade_id"] for m in metas if m.get("solution") and not m.get("grade")]
     assert tuple(solutions) == exercises(lesson)
     tests = [m["grade_id"] for m in metas if m.get("grade") and not m.get("solution")]
@@ -106,11 +112,12 @@ def test_grade_ids_follow_the_exercise_contract(lesson):
 
 def test_every_grade_cell_has_points_and_the_lesson_a_round_total(lesson):
     nb = read_nb(notebook(lesson, "source"))
-    points = [nbgrader_meta(c).get("points") for c in nb.cells if nbgrader_meta(c).get("grade")]
+    points = [marks(c).get("points") for c in nb.cells if marks(c).get("grade")]
     assert all(isinstance(p, (int, float)) and p > 0 for p in points)
     assert sum(points) % 5 == 0, f"{lesson} totals {sum(points)} points"
 
 
+@pytest.mark.notebooks
 def test_nbgrader_validate_passes_on_source(lesson):
     done = subprocess.run([sys.executable, "-m", "nbgrader", "validate",
                            str(notebook(lesson, "source"))], capture_output=True, text=True,
@@ -118,6 +125,7 @@ def test_nbgrader_validate_passes_on_source(lesson):
     assert "Success! Your notebook passes all the tests." in done.stdout, done.stdout[-3000:]
 
 
+@pytest.mark.notebooks
 def test_nbgrader_validate_invert_fails_every_test_on_release(lesson):
     done = subprocess.run([sys.executable, "-m", "nbgrader", "validate", "--invert",
                            str(notebook(lesson, "release"))], capture_output=True, text=True,
@@ -125,6 +133,7 @@ def test_nbgrader_validate_invert_fails_every_test_on_release(lesson):
     assert "Success! The notebook does not pass any tests." in done.stdout, done.stdout[-3000:]
 
 
+@pytest.mark.notebooks
 def test_jupyter_checkpoints_are_no_part_of_a_release(tmp_path):
     """A lesson opened in place gets .ipynb_checkpoints from autosave: nothing in them is
     shipped or taken for a leak, even a copy of the source notebook."""

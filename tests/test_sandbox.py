@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from course.pipeline import sandbox
+from course.pipeline.limits import Limits
 from course.lessons import ROOT
 
 needs_sandbox = pytest.mark.skipif(
@@ -76,7 +77,7 @@ def test_the_process_limit_holds_inside(tmp_path):
     code = ("import os, time\nn = 0\ntry:\n    for _ in range(200):\n"
             "        if os.fork() == 0:\n            time.sleep(2)\n            os._exit(0)\n"
             "        n += 1\nexcept OSError:\n    pass\nprint(n)\n")
-    done = _inside(tmp_path, code, limits=sandbox.Limits(processes=20))
+    done = _inside(tmp_path, code, limits=Limits(processes=20))
     # as root the limit of processes is the grader's watchdog's (tests/test_autograde.py)
     if os.getuid() != 0:
         assert int(done.stdout.split()[-1]) < 20
@@ -90,7 +91,7 @@ def test_a_cgroup_v2_gets_the_sandboxs_limits_where_the_machine_offers_one(tmp_p
     parent.mkdir(parents=True, exist_ok=True)
     (parent / "cgroup.controllers").write_text("cpu memory pids\n")
     (parent / "cgroup.subtree_control").write_text("cpu\n")
-    group = sandbox.cgroup_for(sandbox.Limits(memory_gb=2, processes=50), root=tmp_path)
+    group = sandbox.cgroup_for(Limits(memory_gb=2, processes=50), root=tmp_path)
     assert group.parent == parent and group.name.startswith("course-sandbox-")
     assert (parent / "cgroup.subtree_control").read_text() == "+memory +pids"
     assert (group / "memory.max").read_text() == str(2 * 2 ** 30)
@@ -102,7 +103,7 @@ def test_a_cgroup_v2_gets_the_sandboxs_limits_where_the_machine_offers_one(tmp_p
     sandbox.remove_cgroup(group)
     assert not group.exists()
     (parent / "cgroup.controllers").write_text("cpu memory\n")
-    assert sandbox.cgroup_for(sandbox.Limits(), root=tmp_path) is None
+    assert sandbox.cgroup_for(Limits(), root=tmp_path) is None
 
 
 def test_the_sandbox_binds_neither_the_course_nor_home_folders():

@@ -21,10 +21,13 @@ class BadAnswer(ValueError):
 
 
 class Opaque:
-    """A returned value that could not be transferred (only its type name is known)."""
+    """A returned value that could not be transferred: its type name and, as data, why
+    (``kind``: "deep" for nesting deeper than ``MAX_DEPTH``, or the dtype of an array of
+    non-numbers); the judge words it (``course.judge.compare.describe``)."""
 
-    def __init__(self, type_name):
+    def __init__(self, type_name, kind=None):
         self.type_name = str(type_name)[:100]
+        self.kind = None if kind is None else str(kind)[:100]
 
     def __repr__(self):
         return f"<{self.type_name}>"
@@ -32,14 +35,14 @@ class Opaque:
 
 def encode(value, depth=0):
     """Encode arrays, numbers, strings, None, lists/tuples and str-keyed dicts; other
-    objects become a description of their type."""
+    objects become their type's name (``Opaque``)."""
     if depth > MAX_DEPTH:
-        return {"object": "слишком глубоко вложенное значение"}
+        return {"object": type(value).__name__, "kind": "deep"}
     if isinstance(value, (np.ndarray, np.generic)):
         # (np.ascontiguousarray would turn a NumPy scalar into an array of shape (1,))
         arr = np.ascontiguousarray(value) if value.ndim else np.asarray(value)
         if arr.dtype.kind not in "biuf":
-            return {"object": f"массив NumPy с типом {arr.dtype}"}
+            return {"object": "ndarray", "kind": str(arr.dtype)}
         return {"dtype": arr.dtype.str, "shape": list(arr.shape),
                 "data": base64.b64encode(arr.tobytes()).decode("ascii"),
                 "scalar": isinstance(value, np.generic)}
@@ -105,5 +108,6 @@ def _decode(blob, depth, budget):
             raise BadAnswer("неверный словарь")
         return {str(k): _decode(v, depth + 1, budget) for k, v in items.items()}
     if "object" in blob:
-        return Opaque(blob["object"])
+        kind = blob.get("kind")
+        return Opaque(blob["object"], kind if isinstance(kind, str) else None)
     raise BadAnswer("неизвестный вид значения")

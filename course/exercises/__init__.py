@@ -1,7 +1,10 @@
-"""One home per exercise: each module of this package defines ``EXERCISE``, an ``Exercise``
-that holds everything the course knows about one exercise function: its lesson, the
-reference, the seeded cases of its hidden check, the known mistakes and the names of its
-outputs. Adding an exercise is adding one module here.
+"""One home per exercise on the judge's side: each module of this package defines
+``EXERCISE``, an ``Exercise`` that holds everything the judge knows about one exercise
+function: its lesson, the reference, the seeded cases of its hidden check, the known mistakes
+and the names of its outputs. Adding an exercise is adding one module here, its reference
+function (``course.reference``) and its cells in the lesson's source notebook (the solution,
+the visible check, the hidden-check cell ``Exercise.cell``); an update rule that later
+lessons reuse also gets its entry in the kit's table of update rules.
 """
 
 import importlib
@@ -33,8 +36,11 @@ class Exercise:
     hint       optional (case, expected run, student run) -> (key, Russian text) or None,
                for mistakes recognised by a property rather than by a wrong implementation;
     labels     {key: Russian name} of the mistakes ``hint`` can return, for reports;
-    verdict    optional (cases, runs per case) -> Russian problem or None, replacing the
-               comparison with the reference (exercises graded on properties).
+    verdict    optional (cases, runs per case, error_text) -> (failed case's label, Russian
+               problem) or None, replacing the comparison with the reference (exercises
+               graded on properties); ``error_text(error record)`` words a run's error;
+    calls      for exercises given a ``grad_fn``: Russian words for how often and where it
+               must be called, said when the count is wrong.
     """
 
     name: str
@@ -47,6 +53,7 @@ class Exercise:
     hint: Optional[Callable] = None
     labels: dict = field(default_factory=dict)
     verdict: Optional[Callable] = None
+    calls: str = ""
 
     @property
     def cell(self):

@@ -14,24 +14,20 @@ def _cases():
                                 (100, 32, 6), (100, 32, 7), (64, 1, 8)]]
 
 
-def _describe(value):
-    if isinstance(value, np.ndarray):
-        return f"массив формы {value.shape}"
-    return type(value).__name__
-
-
 def _problem(case_, runs, error_text):
+    from course.judge.compare import describe  # the judge imports the exercises
+
     n, bs = case_["args"][0], case_["args"][1]
     first = runs[0]
     if first["error"]:
         return error_text(first["error"])
     batches = first["outputs"][0]
     if not isinstance(batches, (list, tuple)):
-        return f"ожидался список массивов индексов, а вернулось {_describe(batches)}"
+        return f"ожидался список массивов индексов, а функция вернула {describe(batches)}"
     for b in batches:
         if not isinstance(b, np.ndarray) or b.ndim != 1 or b.dtype.kind not in "iu":
             return ("каждый мини-батч должен быть одномерным массивом целых индексов, "
-                    f"а встретился {_describe(b)}")
+                    f"а среди них есть {describe(b)}")
     sizes = [len(b) for b in batches]
     want = [bs] * (n // bs) + ([n % bs] if n % bs else [])
     joined = np.concatenate(batches).tolist() if batches else []

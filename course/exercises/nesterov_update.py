@@ -31,6 +31,7 @@ def _step(w, V, f, lr, gamma, *, at, sign=1.0):
 EXERCISE = Exercise(
     name="nesterov_update", lesson="02_nesterov", position=2,
     reference=reference.nesterov_update, cases=_cases, outputs=("w", "velocity"),
+    calls="ровно один раз — в точке «заглядывания» w − γ·V",
     mistakes=(
         Mistake("gradient_at_w", "градиент взят в текущей точке w, а не в точке «заглядывания» "
                                  "w − γ·V (это обычный метод импульса)",

@@ -11,12 +11,16 @@ def fmt(x):
 
 
 def describe(got):
-    """A short Russian description of a value's kind."""
+    """A short Russian description of a returned value's kind, to follow «функция вернула»."""
     if isinstance(got, Opaque):
-        return f"объект {got.type_name}"
+        if got.kind == "deep":
+            return "слишком глубоко вложенное значение"
+        if got.type_name == "ndarray" and got.kind:
+            return f"массив NumPy из нечисловых элементов (dtype {got.kind})"
+        return f"объект типа {got.type_name}"
     if isinstance(got, np.ndarray):
         return f"массив формы {got.shape}"
-    return type(got).__name__ if got is not None else "None"
+    return f"значение типа {type(got).__name__}" if got is not None else "None"
 
 
 def tolerance(case):
@@ -49,7 +53,7 @@ def compare(expected, got, where, tol):
         if not isinstance(got, (tuple, list)) or len(got) != len(expected):
             names = f" ({', '.join(where)})" if isinstance(where, tuple) else ""
             return (f"ожидался кортеж из {len(expected)} значений{names}, "
-                    f"а вернулось {describe(got)}")
+                    f"а функция вернула {describe(got)}")
         names = where if isinstance(where, tuple) else (None,) * len(expected)
         for i, (e, g) in enumerate(zip(expected, got)):
             problem = compare(e, g, names[i] or f"№{i + 1}", tol)
@@ -59,7 +63,8 @@ def compare(expected, got, where, tol):
     if isinstance(expected, dict):
         if not isinstance(got, dict) or set(got) != set(expected):
             keys = ", ".join(sorted(expected))
-            return f"{where}: ожидался словарь с ключами {keys}, а вернулось {describe(got)}"
+            return (f"{where}: ожидался словарь с ключами {keys}, "
+                    f"а функция вернула {describe(got)}")
         for key in expected:
             problem = compare(expected[key], got[key], f"{where}['{key}']", tol)
             if problem:
@@ -68,7 +73,7 @@ def compare(expected, got, where, tol):
     exp = np.asarray(expected, dtype=float)
     arr = _numbers(got)
     if arr is None:
-        return f"{where}: ожидались числа, а вернулось {describe(got)}"
+        return f"{where}: ожидались числа, а функция вернула {describe(got)}"
     if arr.shape != exp.shape:
         return f"{where}: ожидалась форма {exp.shape}, а получена {arr.shape}"
     finite = np.isfinite(exp)

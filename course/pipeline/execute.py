@@ -9,16 +9,22 @@ Used by ``course.pipeline.autograde`` in its worker processes, in place of nbgra
   compares them with the reference. After the kernel is gone, each such cell's outputs are
   written from the judge's verdict, so nothing the kernel printed, raised or hid in it
   counts. A graded cell that the judge has no verdict for fails.
-* The lesson's experiment cells (``skip``: read-only cells the author marked, restored by
-  nbgrader, so the student cannot have changed them) are not run: no grade depends on them.
+* The lesson's experiment cells (``skip``: read-only cells the author marked, taken from
+  source/ by the preparation (``course.pipeline.prepare``), so the student cannot have
+  changed them) are not run: no grade depends on them.
   They show the outputs of the student's own run, labelled as not re-run. Cells the student
   added always run.
-* A cell that runs longer than the time limit is interrupted; one that ignores the interrupt
-  is killed ``GRACE`` seconds later. A cell that kills the kernel (``os._exit``, a segfault,
-  the memory watchdog) gets an error output and is skipped when the kernel is restarted in a
-  fresh copy of the private folder and the notebook is run again from the top, so it costs
-  only itself and the cells that depend on it. After ``MAX_RESTARTS`` deaths, or past the
-  notebook's time budget, the cells not yet run fail with a note.
+* Time is what the student's code spends, so that a busy machine changes no grade (see
+  ``_Watchdog``): CPU time of the sandbox's processes, and waiting time (wall-clock time
+  less the time spent waiting for a CPU) up to ``WALL_FACTOR`` times the limit. A cell past
+  its limit is interrupted; one that ignores the interrupt is killed ``GRACE`` seconds
+  later. The notebook's budget counts each run from the top afresh: kernel starts and
+  restarts cost the student nothing.
+* A cell that kills the kernel (``os._exit``, a segfault, the memory watchdog) gets an
+  error output and is skipped when the kernel is restarted in a fresh copy of the private
+  folder and the notebook is run again from the top, so it costs only itself and the cells
+  that depend on it. After more than ``MAX_RESTARTS`` deaths, or
+  past the notebook's time budget, the cells not yet run fail with a note.
 * A kernel that cannot start at all (``KernelStartFailed``) is no fault of the submission.
 """
 
@@ -30,7 +36,7 @@ import signal
 import subprocess
 import threading
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 
 import nbformat
@@ -46,7 +52,9 @@ from course.pipeline.sandbox import SandboxedKernelManager
 
 MAX_RESTARTS = 10
 START_ATTEMPTS = 3  # a kernel that dies before its first cell is started again this often
-GRACE = 10  # seconds a kernel gets to answer an interrupt before it is killed
+GRACE = 10  # CPU seconds a kernel gets to answer an interrupt before it is killed
+WALL_FACTOR = 3  # a cell's or notebook's limit of waiting time, in multiples of its CPU limit
+LAST_RESORT = 10  # nbclient's own wall-clock timeout of a cell, in multiples of its limit
 MAX_CELL_OUTPUT = 20 * 2 ** 20  # characters of output messages kept per cell; the rest dropped
 ANSWER_MIME = "application/x.course-answer"
 _CLIENT = [(module.__name__.rsplit(".", 1)[1], Path(module.__file__).read_text("utf-8"))
@@ -79,7 +87,8 @@ class Run:
 
     killed: list = field(default_factory=list)       # killed the kernel
     hung: list = field(default_factory=list)         # ignored the interrupt; the kernel was killed
-    interrupted: list = field(default_factory=list)  # interrupted at the time limit
+    interrupted: list = field(default_factory=list)  # interrupted at the CPU time limit
+    waited: list = field(default_factory=list)       # interrupted at the wall-clock ceiling
     abandoned: list = field(default_factory=list)    # not run: the kernel died too often
     over_budget: list = field(default_factory=list)  # not run: the notebook's time was up
     memory: list = field(default_factory=list)       # the sandbox exceeded its memory or processes
@@ -87,6 +96,11 @@ class Run:
     # seconds spent: starting kernels, in the kernel half of the checks, judging, other cells
     seconds: dict = field(default_factory=lambda: dict.fromkeys(
         ("kernel_start", "checks_in_kernel", "judge", "cells"), 0.0))
+
+    def summary(self):
+        """What happened, as data for the submission's record: the cell lists and seconds
+        (the verdicts are recorded on their own)."""
+        return {f.name: getattr(self, f.name) for f in fields(self) if f.name != "verdicts"}
 
 
 def probe_source(name):
@@ -143,37 +157,65 @@ class _Client(NotebookClient):
         return super().output(outs, msg, display_id, cell_index)
 
 
-def _sandbox_tree(root):
-    """(number of processes, resident bytes) of ``root`` and its descendants."""
-    children, rss = {}, {}
+_TICK = os.sysconf("SC_CLK_TCK")
+
+
+def _processes():
+    """{pid: (parent pid, resident bytes, CPU seconds of it and of its reaped children,
+    command name)} of every process of this machine."""
+    found = {}
     for entry in os.scandir("/proc"):
         if not entry.name.isdigit():
             continue
         try:
             with open(f"/proc/{entry.name}/stat", "rb") as f:
-                fields = f.read().rsplit(b")", 1)[1].split()
-            pid = int(entry.name)
-            children.setdefault(int(fields[1]), []).append(pid)
-            rss[pid] = int(fields[21]) * os.sysconf("SC_PAGE_SIZE")
+                head, tail = f.read().rsplit(b")", 1)
+            fields = tail.split()
+            cpu = sum(int(fields[i]) for i in range(11, 15)) / _TICK  # utime..cstime
+            found[int(entry.name)] = (int(fields[1]), int(fields[21]) * os.sysconf(
+                "SC_PAGE_SIZE"), cpu, head.split(b"(", 1)[1])
         except (OSError, IndexError, ValueError):
             continue
-    todo, count, total = [root], 0, 0
+    return found
+
+
+def _sandbox_tree(root):
+    """The pids of ``root`` and its descendants, with their {pid: ...} of ``_processes``."""
+    found, children = _processes(), {}
+    for pid, (parent, *_) in found.items():
+        children.setdefault(parent, []).append(pid)
+    todo, tree = [root], []
     while todo:
         pid = todo.pop()
-        count += 1
-        total += rss.get(pid, 0)
+        tree.append(pid)
         todo += children.get(pid, [])
-    return count, total
+    return {pid: found[pid] for pid in tree if pid in found}
+
+
+def _run_delay(pid):
+    """Seconds the process ``pid`` has waited for a CPU while it was ready to run."""
+    try:
+        with open(f"/proc/{pid}/schedstat") as f:
+            return int(f.read().split()[1]) / 1e9
+    except (OSError, IndexError, ValueError):
+        return 0.0
 
 
 class _Watchdog:
-    """Kills the kernel's sandbox when the running cell passes its ``deadline`` (set per
-    cell, None between cells) or when the sandbox's processes together hold more than
-    ``memory`` bytes or number more than ``processes``."""
+    """Watches the kernel's sandbox while a notebook runs.
 
-    def __init__(self, client, memory, processes):
-        self.client, self.memory, self.processes = client, memory, processes
-        self.deadline, self.reason, self._stop = None, None, threading.Event()
+    A cell's time is what the student's code spends, not what a busy machine makes it wait:
+    CPU time of the sandbox's processes, limited to ``cell_timeout``, and its waiting time
+    (wall-clock time less the time the sandbox's processes waited for a CPU), limited to
+    ``WALL_FACTOR`` times that, for cells that wait instead of compute. Past either the cell
+    is interrupted (``interrupted``: "cpu" or "wall"); ``GRACE`` seconds more and the sandbox
+    is killed (``reason`` "hung"). The sandbox is killed too when its processes together hold
+    more memory or number more than ``limits`` allow (``reason`` "memory")."""
+
+    def __init__(self, client, limits):
+        self.client, self.limits = client, limits
+        self.reason, self.cell, self.interrupted = None, None, None
+        self._stop = threading.Event()
         self._thread = threading.Thread(target=self._watch, daemon=True)
         self._thread.start()
 
@@ -183,17 +225,49 @@ class _Watchdog:
         except AttributeError:
             return None
 
+    def _tree(self):
+        pid = self._pid()
+        return _sandbox_tree(pid) if pid else {}
+
+    def cpu(self):
+        """CPU seconds the sandbox's processes have used so far."""
+        return sum(p[2] for p in self._tree().values())
+
+    def begin_cell(self):
+        tree = self._tree()
+        self.interrupted = None
+        self.cell = (sum(p[2] for p in tree.values()), time.monotonic(),
+                     {pid: _run_delay(pid) for pid in tree})
+
+    def _used(self, tree, cell):
+        """(CPU seconds, waiting seconds) of the running cell."""
+        cpu0, wall0, delay0 = cell
+        delayed = max((_run_delay(pid) - delay0.get(pid, 0.0) for pid in tree), default=0.0)
+        return sum(p[2] for p in tree.values()) - cpu0, time.monotonic() - wall0 - delayed
+
+    def end_cell(self):
+        """(CPU seconds, waiting seconds) the cell took."""
+        used, self.cell = self._used(self._tree(), self.cell), None
+        return used
+
     def _watch(self):
+        limits = self.limits
+        ceiling = WALL_FACTOR * limits.cell_timeout
         while not self._stop.wait(0.2):
-            pid = self._pid()
+            pid, cell = self._pid(), self.cell
             if pid is None:
                 continue
-            if self.deadline is not None and time.monotonic() > self.deadline:
-                self._kill(pid, "hung")
-                continue
-            count, rss = _sandbox_tree(pid)
-            if rss > self.memory or count > self.processes:
+            tree = _sandbox_tree(pid)
+            if sum(p[1] for p in tree.values()) > limits.memory_gb * 2 ** 30 \
+                    or len(tree) > limits.processes:
                 self._kill(pid, "memory")
+            elif cell is not None:
+                cpu, waited = self._used(tree, cell)
+                if cpu > limits.cell_timeout + GRACE or waited > ceiling + GRACE:
+                    self._kill(pid, "hung")
+                elif not self.interrupted and (cpu > limits.cell_timeout or waited > ceiling):
+                    self.interrupted = "cpu" if cpu > limits.cell_timeout else "wall"
+                    _interrupt(tree)
 
     def _kill(self, pid, reason):
         self.reason = reason
@@ -204,6 +278,17 @@ class _Watchdog:
 
     def stop(self):
         self._stop.set()
+
+
+def _interrupt(tree):
+    """Send SIGINT to the sandbox's processes but bubblewrap's own (the kernel turns it into
+    KeyboardInterrupt in the running cell, as Jupyter's interrupt does)."""
+    for pid, (*_, name) in tree.items():
+        if name != b"bwrap":
+            try:
+                os.kill(pid, signal.SIGINT)
+            except (ProcessLookupError, PermissionError):
+                pass
 
 
 def _fresh_folder(private, notebook, kit):
@@ -233,16 +318,16 @@ def _shown(outputs):
     return [note, *(nbformat.from_dict(out) for out in outputs)]
 
 
-def execute(nb, out_path, kit, work, cell_timeout, notebook_timeout, memory_gb=4.0,
-            processes=64, fonts=(), skip=frozenset(), shown=None):
+def execute(nb, out_path, kit, work, limits, fonts=(), skip=frozenset(), shown=None):
     """Run the prepared notebook ``nb`` (a NotebookNode, never re-read from the sandbox)
     and write it, executed and judged, to ``out_path``; a ``Run``.
 
     ``kit``: the lesson's helper files (read-only in the sandbox); ``work``: a private
-    temporary folder of the grader; ``fonts``: matplotlib font-cache files to start from;
+    temporary folder of the grader; ``limits``: a ``course.pipeline.limits.Limits``;
+    ``fonts``: matplotlib font-cache files to start from;
     ``skip``: grade_ids of the cells not to run; ``shown``: {grade_id: outputs} the student's
     notebook had in them."""
-    run, failed_starts, started = Run(), 0, time.monotonic()
+    run, failed_starts = Run(), 0
     connection = Path(work) / "c"
     judged = {i: BY_CELL[grade_id(c)] for i, c in enumerate(nb.cells)
               if c.cell_type == "code" and grade_id(c) in BY_CELL}
@@ -252,7 +337,8 @@ def execute(nb, out_path, kit, work, cell_timeout, notebook_timeout, memory_gb=4
         os.chmod(connection, 0o777)
         folder = _fresh_folder(Path(work) / "p", nb, kit)
         current = copy.deepcopy(nb)
-        client = _Client(current, timeout=cell_timeout, interrupt_on_timeout=True,
+        client = _Client(current, timeout=LAST_RESORT * limits.cell_timeout,
+                         interrupt_on_timeout=True,
                          allow_errors=True, kernel_name="python3", shutdown_kernel="immediate",
                          resources={"metadata": {"path": str(folder)}})
         client.kernel_manager_class = SandboxedKernelManager
@@ -260,16 +346,18 @@ def execute(nb, out_path, kit, work, cell_timeout, notebook_timeout, memory_gb=4
             "private": str(folder.parent), "read_only": [str(folder / p.name)
                                                          for p in kit.iterdir() if p.is_dir()],
             "sandbox_files": [[f"/tmp/matplotlib/{Path(f).name}", str(f)] for f in fonts],
-            "memory_gb": memory_gb, "processes": processes, "transport": "ipc",
+            "limits": limits.to_dict(), "transport": "ipc",
             "connection_file": str(connection / "kernel.json")}})
         run.interrupted.clear()
+        run.waited.clear()
         run.verdicts.clear()  # a restart runs every check again, from the top
         index, dog = None, None
         try:
             began = time.monotonic()
             with client.setup_kernel(stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL):
                 run.seconds["kernel_start"] += time.monotonic() - began
-                dog = _Watchdog(client, memory_gb * 2 ** 30, processes)
+                dog = _Watchdog(client, limits)
+                budget = [dog.cpu(), 0.0]  # CPU at the start, waiting so far: each run afresh
                 for index, cell in enumerate(current.cells):
                     if cell.cell_type != "code":
                         continue
@@ -280,12 +368,12 @@ def execute(nb, out_path, kit, work, cell_timeout, notebook_timeout, memory_gb=4
                     if failed:
                         cell.outputs = [_failed_output(index, _WHY[failed])]
                         continue
-                    if time.monotonic() - started > notebook_timeout:
-                        _give_up(current, index, run.over_budget,
-                                 f"не выполнена: время на весь ноутбук ({notebook_timeout} с) "
-                                 "истекло")
+                    if dog.cpu() - budget[0] > limits.notebook_timeout \
+                            or budget[1] > WALL_FACTOR * limits.notebook_timeout:
+                        _give_up(current, index, run.over_budget, "не выполнена: время на весь "
+                                 f"ноутбук ({limits.notebook_timeout} с) истекло")
                         break
-                    _run_cell(client, dog, current, index, judged.get(index), run, cell_timeout)
+                    budget[1] += _run_cell(client, dog, current, index, judged.get(index), run)
             break
         except (DeadKernelError, RuntimeError) as error:
             if index is None:  # it never reached the first cell (nbclient: RuntimeError)
@@ -324,23 +412,25 @@ def _give_up(nb, start, bucket, why):
             nb.cells[index].outputs = [_failed_output(index, why)]
 
 
-def _run_cell(client, dog, nb, index, exercise, run, cell_timeout):
-    """Run one cell (a judged cell: its probe, then the judge)."""
+def _run_cell(client, dog, nb, index, exercise, run):
+    """Run one cell (a judged cell: its probe, then the judge); the seconds it waited."""
     cell = nb.cells[index]
     if exercise:
         cell.source = probe_source(exercise.name)
-    dog.deadline = time.monotonic() + cell_timeout + GRACE
-    start = time.monotonic()
+    began = time.monotonic()
+    dog.begin_cell()
     try:
         client.execute_cell(cell, index, store_history=exercise is None)
     finally:
-        dog.deadline = None
-    spent = time.monotonic() - start
-    run.seconds["checks_in_kernel" if exercise else "cells"] += spent
-    if spent >= cell_timeout:
+        _, waited = dog.end_cell()
+    run.seconds["checks_in_kernel" if exercise else "cells"] += time.monotonic() - began
+    if dog.interrupted == "cpu":
         run.interrupted.append(index)
+    elif dog.interrupted == "wall":
+        run.waited.append(index)
     if exercise:
         cell = nb.cells[index]
         start = time.monotonic()
         run.verdicts[exercise.cell] = judge.judge(exercise.name, answer_text(cell.outputs))
         run.seconds["judge"] += time.monotonic() - start
+    return waited

@@ -1,49 +1,70 @@
-"""What happened to each submission, in Russian, kept in the course folder for the report.
+"""What happened to a submission while it was graded, in Russian sentences for the
+instructor (``Submission.notes``); the facts themselves are in the record."""
 
-Files, one per step that writes them: ``INTAKE`` (``course.pipeline.intake``: renamed,
-duplicate, broken or foreign files) and ``AUTOGRADE`` (``course.pipeline.autograde``: kernel
-deaths, time limits, restored cells), in Russian; ``VERDICTS``, the judge's data. Each holds
-{student: {lesson: [items]}}; a step that handles a submission again replaces its items.
-"""
-
-import json
-from pathlib import Path
-
-INTAKE = "intake_notes.json"
-AUTOGRADE = "autograde_notes.json"
-# The judge's verdicts, one dict per judged check (``course.judge.Verdict.to_dict``): data
-# for the report, written by ``course.pipeline.autograde`` only, never from what a kernel printed.
-VERDICTS = "verdicts.json"
+from course.notebooks import lesson_of
+from course.pipeline import execute
+from course.russian import plural
 
 
-def save(course, name, notes):
-    """Merge ``notes`` ({(student, lesson): [sentences]}) into the file ``name`` in ``course``."""
-    path = Path(course) / name
-    saved = _read(path)
-    for (student, lesson), sentences in notes.items():
-        saved.setdefault(student, {})[lesson] = list(sentences)
-    path.write_text(json.dumps(saved, ensure_ascii=False, indent=1, sort_keys=True), "utf-8")
+def unreadable(lesson, reason):
+    return (f"файл {lesson}.ipynb отсутствует или повреждён ({reason or 'нет файла'}): "
+            "работа оценена в 0 баллов")
 
 
-def load(course, name):
-    """The non-empty notes saved in the file ``name``: {(student, lesson): [sentences]}."""
-    return {(student, lesson): sentences
-            for student, lessons in _read(Path(course) / name).items()
-            for lesson, sentences in lessons.items() if sentences}
+def internal_error(error):
+    return (f"при выполнении ноутбука произошла внутренняя ошибка ({type(error).__name__}"
+            f": {str(error)[:200]}): работа оценена в 0 баллов; оцените её ещё раз или вручную")
 
 
-def load_all(course):
-    """Intake's and then autograde's notes (Russian sentences), joined per submission."""
-    joined = {}
-    for name in (INTAKE, AUTOGRADE):
-        for pair, sentences in load(course, name).items():
-            joined.setdefault(pair, []).extend(sentences)
-    return joined
+def not_recorded(reason):
+    return f"nbgrader не смог записать баллы ({reason}): работа оценена в 0 баллов"
 
 
-def _read(path):
-    try:
-        saved = json.loads(path.read_text("utf-8"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError):
-        return {}
-    return saved if isinstance(saved, dict) else {}
+def _cells(indices, limit=None):
+    shown = indices if limit is None else indices[:limit]
+    more = ", …" if limit is not None and len(indices) > limit else ""
+    return ", ".join(str(i + 1) for i in shown) + more
+
+
+def of_run(submission, run, limits):
+    """Russian sentences on one executed submission: another lesson's notebook or restored
+    cells, cells that killed the kernel, hung, ran out of time or memory, the notebook's
+    budget, and the files beside it that were not used. ``run``: an ``execute.Run``;
+    ``limits``: the ``Limits`` it ran under."""
+    said, cell_timeout = [], limits.cell_timeout
+    ceiling = execute.WALL_FACTOR * cell_timeout
+    other = lesson_of(submission.notebook)
+    if other and other != submission.lesson:
+        said.append(f"сдан ноутбук урока {other}, а не {submission.lesson}")
+    elif submission.restored:
+        said.append("удалённые ячейки задания восстановлены из версии для студентов: "
+                    + ", ".join(submission.restored))
+    for cells, one, many in (
+            (run.killed, "аварийно завершила ядро", "аварийно завершали ядро"),
+            (run.hung, f"не остановилась за {cell_timeout} с и была остановлена вместе с ядром",
+             f"не остановились за {cell_timeout} с и были остановлены вместе с ядром"),
+            (run.interrupted, f"прервана по пределу времени {cell_timeout} с",
+             f"прерваны по пределу времени {cell_timeout} с"),
+            (run.waited, f"ждала дольше {ceiling} с и была прервана",
+             f"ждали дольше {ceiling} с и были прерваны"),
+            (run.memory, "превысила предел памяти или числа процессов, и ядро было остановлено",
+             "превышали предел памяти или числа процессов, и ядро останавливали")):
+        if len(cells) == 1:
+            said.append(f"ячейка {_cells(cells)} {one}: она засчитана как ошибочная, "
+                        "остальные ячейки оценены")
+        elif cells:
+            said.append(f"ячейки {_cells(cells)} {many}: они засчитаны как ошибочные, "
+                        "остальные ячейки оценены")
+    if run.over_budget:
+        said.append(f"время на весь ноутбук истекло: ячейки {_cells(run.over_budget, 10)} "
+                    "не выполнялись и засчитаны как ошибочные")
+    if run.abandoned:
+        said.append(f"ядро Python аварийно завершалось больше {execute.MAX_RESTARTS} раз, "
+                    f"поэтому ячейки {_cells(run.abandoned)} не выполнялись и засчитаны как "
+                    "ошибочные")
+    extra = submission.extra
+    if extra:
+        count = plural(len(extra), "лишний файл", "лишних файла", "лишних файлов")
+        said.append(f"рядом с работой {count} ({', '.join(extra[:5])}"
+                    + (", …" if len(extra) > 5 else "") + "): при оценивании не использовались")
+    return said

@@ -2,11 +2,11 @@
 mistakes, the submissions the code scan flags and what went wrong while grading — as CSV
 files, a PNG of plots and an HTML page with both.
 
-Scores come from nbgrader's gradebook; mistakes from the judge's records of
-``python -m course autograde`` (``course.pipeline.notes.VERDICTS``: data, once per student and
-exercise; nothing a kernel printed counts); flags from ``course.pipeline.scan``; what
-happened to a submission at intake and during grading (a renamed or broken file, a kernel
-death) from ``course.pipeline.notes``.
+Scores come from nbgrader's gradebook; everything else from each submission's record
+(``course.pipeline.submission``), which the report only reads: mistakes from the judge's
+verdicts of ``python -m course autograde`` (data, once per student and exercise; nothing a
+kernel printed counts), flags from the code scan, and what happened to a submission at
+intake and during grading (a renamed or broken file, a kernel death).
 """
 
 import csv
@@ -18,16 +18,9 @@ from pathlib import Path
 import matplotlib
 from nbgrader.api import Gradebook, MissingEntry
 
-from course.pipeline import notes
-from course.lessons import LESSONS, exercises
+from course.lessons import LESSONS
+from course.pipeline import submission
 from course.russian import plural
-from course.pipeline.scan import scan_folder
-
-def _exercise_of(grade_id, lesson):
-    for name in exercises(lesson):
-        if grade_id.startswith(f"test_{name}"):
-            return name
-    return None
 
 
 def mistake_text(verdict):
@@ -47,6 +40,8 @@ def gather(course):
     ({student: {lesson or "<lesson>:<exercise>": points}}), mistakes (Counter of (lesson,
     text)), flagged and notes ({(student, lesson): [sentences]}), max_points (per exercise
     key) and lesson_max (per lesson)."""
+    from course.exercises import BY_CELL
+
     course = Path(course)
     grades, exercise_points = {}, {}
     with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gb:
@@ -56,34 +51,27 @@ def gather(course):
             row = grades.setdefault(student, {})
             for lesson in lessons:
                 try:
-                    submission = gb.find_submission(lesson, student)
+                    found = gb.find_submission(lesson, student)
                 except MissingEntry:
                     continue
-                row[lesson] = submission.score
+                row[lesson] = found.score
                 full = {}
-                for notebook in submission.notebooks:
+                for notebook in found.notebooks:
                     for grade in notebook.grades:
-                        name = _exercise_of(grade.name, lesson)
-                        if name:
-                            key = f"{lesson}:{name}"
+                        exercise = BY_CELL.get(grade.name)
+                        if exercise:
+                            key = f"{lesson}:{exercise.name}"
                             row[key] = row.get(key, 0) + (grade.score or 0)
                             full[key] = full.get(key, 0) + grade.max_score
                 exercise_points.update(full)
-    mistakes = Counter()
-    for (_, lesson), verdicts in notes.load(course, notes.VERDICTS).items():
-        for verdict in verdicts:
-            text = mistake_text(verdict)
-            if text:
-                mistakes[(lesson, text)] += 1
-    flagged = {}
-    for folder in sorted(course.glob("submitted/*/*")):
-        if folder.is_dir() and folder.name in LESSONS:
-            found = scan_folder(folder, folder.name)
-            if found:
-                flagged[(folder.parent.name, folder.name)] = found
-    return {"lessons": lessons, "grades": grades, "mistakes": mistakes, "flagged": flagged,
-            "notes": notes.load_all(course), "max_points": exercise_points,
-            "lesson_max": lesson_max}
+    records = submission.load_all(course)
+    mistakes = Counter(
+        (lesson, text) for (_, lesson), record in records.items() if record.graded
+        for text in map(mistake_text, record.verdicts) if text)
+    return {"lessons": lessons, "grades": grades, "mistakes": mistakes,
+            "flagged": {pair: r.flags for pair, r in records.items() if r.flags},
+            "notes": {pair: r.all_notes() for pair, r in records.items() if r.all_notes()},
+            "max_points": exercise_points, "lesson_max": lesson_max}
 
 
 def tables(data):

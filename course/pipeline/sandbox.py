@@ -9,9 +9,9 @@ reference, not ``/root`` or ``/home`` (Jupyter's runtime files, tokens). It has 
 (the kernel talks to the grader over Unix sockets in its private connection folder), no
 capabilities (also when the grader runs as root: the kernel runs as an unprivileged user of
 its own user namespace), its own process, IPC and host-name namespaces, and limits on memory,
-processes and file size (``Limits``: a cgroup v2 of its own where this machine offers one,
-rlimits and the grader's watchdog otherwise). Without bubblewrap there is no sandbox, and
-``python -m course autograde`` refuses to grade.
+processes and file size (``course.pipeline.limits.Limits``: a cgroup v2 of its own where
+this machine offers one, rlimits and the grader's watchdog otherwise). Without bubblewrap
+there is no sandbox, and ``python -m course autograde`` refuses to grade.
 """
 
 import functools
@@ -20,11 +20,12 @@ import os
 import shutil
 import subprocess
 import sys
-from dataclasses import dataclass
 from pathlib import Path
 
 from jupyter_client.manager import AsyncKernelManager
-from traitlets import Float, Int, List, Unicode
+from traitlets import Dict, List, Unicode
+
+from course.pipeline.limits import Limits
 
 _CWD_ON_PATH = "--IPKernelApp.exec_lines=__import__('sys').path.insert(0, '')"
 SANDBOX_UID = 65534  # "nobody" inside the sandbox's user namespace
@@ -39,17 +40,6 @@ KERNEL_ENV = {  # kernels of parallel jobs share the cores: one BLAS thread each
     # with bwrap anyway (--die-with-parent)
     "JPY_PARENT_PID": "1", "NBGRADER_EXECUTION": "autograde",
 }
-
-
-@dataclass(frozen=True)
-class Limits:
-    """What one sandbox may use: ``memory_gb`` in all (each process at most that much
-    address space, and the grader kills the sandbox when its processes together hold more),
-    ``processes`` (threads count too), ``file_mb`` per file written."""
-
-    memory_gb: float = 4.0
-    processes: int = 64
-    file_mb: int = 512
 
 
 CGROUP_ROOT = Path("/sys/fs/cgroup")
@@ -113,7 +103,7 @@ def _system_binds():
     return binds
 
 
-def command(private, connection, read_only=(), files=(), limits=Limits(), cgroup=None):
+def command(private, connection, read_only=(), files=(), limits=None, cgroup=None):
     """The command prefix that runs a program in the sandbox.
 
     ``private``: the writable folder; ``connection``: the writable folder of the kernel's
@@ -121,7 +111,7 @@ def command(private, connection, read_only=(), files=(), limits=Limits(), cgroup
     kit); ``files``: {path inside the sandbox: file outside} made visible read-only (in
     /tmp, e.g. matplotlib's font cache); ``cgroup``: a folder from ``cgroup_for`` that the
     sandbox is put into before anything in it starts."""
-    mb = 2 ** 20
+    mb, limits = 2 ** 20, limits or Limits()
     prefix = ["prlimit", f"--as={int(limits.memory_gb * 2 ** 30)}",
               f"--nproc={limits.processes}", f"--fsize={limits.file_mb * mb}", "--core=0", "--"]
     args = ["bwrap", "--unshare-all", "--uid", str(SANDBOX_UID), "--gid", str(SANDBOX_UID),
@@ -168,14 +158,14 @@ class SandboxedKernelManager(AsyncKernelManager):
         config=True)
     sandbox_files = List(List(Unicode()), help="[inside, outside] files shown read-only").tag(
         config=True)
-    memory_gb = Float(4.0, help="memory of the whole sandbox, GiB").tag(config=True)
-    processes = Int(64, help="processes and threads in the sandbox").tag(config=True)
+    limits = Dict(help="the sandbox's ``course.pipeline.limits.Limits``, as a dict").tag(
+        config=True)
 
     cgroup = None
 
     def format_kernel_cmd(self, extra_arguments=None):
         connection = os.path.dirname(self.connection_file)
-        limits = Limits(memory_gb=self.memory_gb, processes=self.processes)
+        limits = Limits(**self.limits)
         remove_cgroup(self.cgroup)  # the previous kernel's, if this manager started one
         self.cgroup = cgroup_for(limits)
         cmd = super().format_kernel_cmd(extra_arguments)

@@ -12,6 +12,7 @@ import re
 from pathlib import Path
 
 from course.lessons import KIT, KIT_FILES
+from course.notebooks import read_notebook
 from course.nbmeta import is_autograded
 
 MODULE_ALIASES = {"np": "numpy", "numpy": "numpy", "builtins": "builtins", "sys": "sys",
@@ -146,8 +147,6 @@ def scan_source(source):
 
 def scan_notebook(path):
     """Findings for a submitted notebook file (its non-test code cells)."""
-    from course.pipeline.intake import read_notebook
-
     nb, _ = read_notebook(path)
     if nb is None:
         return []  # an unreadable file holds no code to run; autograde reports it

@@ -34,11 +34,16 @@ def sync_kit(lesson):
         shutil.copyfile(KIT / name, target / name)
 
 
+class BuildFailed(Exception):
+    """nbgrader could not build a lesson; the message is nbgrader's own output."""
+
+
 def generate(lesson, course_dir=ROOT):
-    """``nbgrader generate_assignment`` for one lesson in ``course_dir``; raises on failure."""
+    """``nbgrader generate_assignment`` for one lesson in ``course_dir``; ``BuildFailed``
+    (with nbgrader's output) when it fails."""
     done = run_nbgrader(["generate_assignment", lesson, "--force"], course_dir)
     if done.returncode != 0:
-        raise RuntimeError(f"nbgrader generate_assignment {lesson}:\n{done.stdout}{done.stderr}")
+        raise BuildFailed(f"{done.stdout}{done.stderr}".strip())
 
 
 def build(lesson):

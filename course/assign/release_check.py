@@ -13,7 +13,7 @@ from pathlib import Path
 
 import nbformat
 
-from course.build.assignment import copy_course, generate
+from course.assign.assignment import copy_course, generate
 from course.lessons import KIT, KIT_FILES, ROOT
 
 REFERENCE = Path(__file__).resolve().parent.parent / "reference.py"

@@ -1,0 +1,67 @@
+"""nbgrader's part in grading: the gradebook must know each lesson (``check_generated``),
+nbgrader records the scores of the executed notebooks (``record``), and a submission that
+could not be run gets 0 points through nbgrader's API (``record_zero``)."""
+
+import time
+import warnings
+
+from nbgrader.api import Gradebook
+
+from course.nbgrader_apps import autograde_in_process
+from course.pipeline.submission import CannotGrade
+
+
+def _gradebook(course):
+    return Gradebook(f"sqlite:///{course / 'gradebook.db'}")
+
+
+def check_generated(course, lessons):
+    """Raise ``CannotGrade`` unless nbgrader's gradebook in ``course`` knows each of
+    ``lessons``."""
+    path = course / "gradebook.db"
+    known = set()
+    if path.is_file():
+        with _gradebook(course) as gb:
+            known = {assignment.name for assignment in gb.assignments}
+    missing = [lesson for lesson in lessons if lesson not in known]
+    if missing:
+        raise CannotGrade(
+            f"В {path} нет уроков {', '.join(missing)}: сначала соберите их "
+            f"(python -m course build {' '.join(missing)}), потом оценивайте.")
+
+
+def record(course, executed, pairs, timings):
+    """Let nbgrader record the scores of the executed notebooks under ``executed``
+    (<student>/<lesson>/<lesson>.ipynb) in ``course``: nbgrader computes every score from
+    the outputs the judge wrote. {(student, lesson): Russian reason} for those of ``pairs``
+    it did not record; ``timings["record"]``: the seconds spent."""
+    began = time.perf_counter()
+    errors = autograde_in_process(
+        course, [f"--CourseDirectory.submitted_directory={executed}"])
+    timings["record"] = time.perf_counter() - began
+    failed = {}
+    for student, lesson in pairs:
+        error = errors.get((student, lesson))
+        if error is not None:
+            failed[student, lesson] = f"{type(error).__name__}: {error}"[:200]
+        elif not (course / "autograded" / student / lesson / f"{lesson}.ipynb").exists():
+            failed[student, lesson] = "причина не указана"
+    return failed
+
+
+def record_zero(course, pairs):
+    """Record 0 points, through nbgrader's gradebook, for the (student, lesson) ``pairs``."""
+    if not pairs:
+        return
+    with _gradebook(course) as gb, warnings.catch_warnings():
+        # nbgrader's update_or_create_submission trips SQLAlchemy's autoflush warnings
+        # (harmless: the rows are added explicitly); the instructor should not see them.
+        warnings.simplefilter("ignore")
+        for student, lesson in pairs:
+            gb.update_or_create_student(student)
+            submission = gb.update_or_create_submission(lesson, student)
+            for notebook in submission.notebooks:
+                for grade in notebook.grades:
+                    grade.auto_score = 0
+                    grade.needs_manual_grade = False
+            gb.db.commit()
