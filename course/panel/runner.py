@@ -212,14 +212,14 @@ def describe(outcome, source=""):
         return (f"ячейка не завершилась за {CELL_TIMEOUT} с и была прервана: "
                 "возможно, в ней бесконечный цикл")
     if outcome.died:
-        return "ячейка аварийно завершила Python (например, не хватило памяти)"
+        return "ячейка аварийно завершила работу ядра (например, не хватило памяти)"
     ename, evalue = outcome.error
     if ename in _MESSAGE_ERRORS and evalue.strip():
         return evalue.strip()
     if ename in _SYNTAX_ERRORS:
         line = _syntax_line(source)
         where = f" в строке {line}" if line else ""
-        return f"синтаксическая ошибка{where}: Python не может прочитать этот код"
+        return f"синтаксическая ошибка{where}: код не удаётся разобрать"
     if ename == "NotImplementedError":
         return "функция ещё не написана"
     what = _EXCEPTIONS.get(ename, "ошибка при выполнении")
