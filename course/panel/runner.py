@@ -23,11 +23,13 @@ import nbformat
 from jupyter_client.manager import AsyncKernelManager
 
 from course.panel.lesson import Exercise, plan
+from course.pipeline.limits import Limits
 
 # The libraries the lessons use (COURSE_SPEC: numpy, matplotlib, ipywidgets), imported when a
 # kernel is started ahead: only Python's module cache holds them, no name of the lesson's.
 PRELOAD = ("numpy", "matplotlib.pyplot", "ipywidgets")
-CELL_TIMEOUT = 60  # seconds a cell may run before it is interrupted
+# seconds a cell may run before it is interrupted: grading's own limit (one definition)
+CELL_TIMEOUT = Limits().cell_timeout
 IDLE_SECONDS = 15 * 60  # an idle kernel started ahead is shut down after this long
 _DEATH_POLL = 0.25  # seconds between checks that the kernel is alive
 
