@@ -69,15 +69,14 @@ def three_line_lesson():
             if gid == "sgd_update":
                 cell.source = WRONG_SGD
             if gid == "question_condition_number":
-                cell.source = next(c.source for c in release.cells
-                                   if grade_id(c) == gid)
+                cell.source = next(c.source for c in release.cells if grade_id(c) == gid)
             cells.append(cell)
     solved.cells = cells
     return solved
 
 
 def release_feedback(exchange_root, course_root, lesson, html):
-    """What the instructor's ``nbgrader release_feedback`` does after grading the one
+    """What the instructor's ``nbgrader release_feedback`` does after grading the newest
     submission in the exchange's inbound: its feedback page ``html`` goes to the exchange
     (nbgrader's own exchange code, as its command runs it)."""
     from nbgrader.auth import Authenticator

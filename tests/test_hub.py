@@ -338,6 +338,7 @@ def _view(page, user):
     base = page.url.split("/lab")[0].split("/files")[0]
     page.goto(f"{base}/lab")
     bar = menu_bar(page)
+    page.locator(PANEL).wait_for(state="attached")  # the panel's extension has started
     panel = page.locator(PANEL).count()
     page.screenshot(path=str(SHOTS / f"{user}-5-view.png"))
     return {"menu": bar, "panel": panel, "formgrader": page.request.get(f"{base}/formgrader")

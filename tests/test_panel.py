@@ -5,6 +5,7 @@ the JupyterLab extension is the build of its source."""
 
 import asyncio
 import json
+import re
 import shutil
 import sys
 from pathlib import Path
@@ -23,7 +24,7 @@ from helpers import THREE_LINES, read_nb, release_feedback, three_line_lesson
 from course.panel.build import SOURCE_HASH, source_hash
 from course.panel.exchange import Exchange, lesson_of, when
 from course.panel.lesson import is_answered, plan, title_above
-from course.panel.runner import Checker
+from course.panel.runner import Checker, Outcome, describe
 
 LESSON = "01_sgd"
 
@@ -100,6 +101,19 @@ def test_one_wrong_one_right_exercise_and_one_unanswered_question_give_exactly_t
     assert "Traceback" not in message and "checks." not in message  # no traceback, no source
     assert result["lines"][2]["message"] == "нет ответа"
     assert "1 из 2" in result["summary"] and "скрытых" in result["summary"]
+
+
+def test_a_failure_is_described_in_russian_without_a_word_of_python_s_english():
+    assert describe(Outcome(error=("CheckFailed", "sgd_update: ожидалось 1, а получено 2.\n"))
+                    ) == "sgd_update: ожидалось 1, а получено 2."
+    syntax = describe(Outcome(error=("SyntaxError", "invalid syntax (line 2)")),
+                      "def f(w):\n    return w +\n")
+    assert syntax.startswith("синтаксическая ошибка в строке 2"), syntax
+    for outcome in (Outcome(error=("TypeError", "unsupported operand type(s) for +")),
+                    Outcome(error=("SomeLibraryError", "boom")), Outcome(timeout=True),
+                    Outcome(died=True), Outcome(error=("NotImplementedError", ""))):
+        text = describe(outcome)
+        assert text and not re.search("[A-Za-z]", text), (outcome, text)
 
 
 def _baseline(nb, folder):

@@ -56,9 +56,9 @@ class CheckHandler(_Base):
             result = await self.panel.checker.check(target)
         except Exception:  # noqa: BLE001 - the student gets Russian, the log the details
             self.log.exception("course panel: the check of %s failed", target)
-            result = {"lines": [], "summary": "Проверить урок не удалось: не запустилось ядро "
-                                              "Python. Попробуйте ещё раз или перезапустите "
-                                              "JupyterLab.", "seconds": 0}
+            result = {"lines": [], "seconds": 0,
+                      "summary": "Проверить урок не удалось: не запустилось ядро. Попробуйте "
+                                 "ещё раз или перезапустите сервер."}
         self.reply(result)
 
 

@@ -23,11 +23,13 @@ import nbformat
 from jupyter_client.manager import AsyncKernelManager
 
 from course.panel.lesson import Exercise, plan
+from course.pipeline.limits import Limits
 
 # The libraries the lessons use (COURSE_SPEC: numpy, matplotlib, ipywidgets), imported when a
 # kernel is started ahead: only Python's module cache holds them, no name of the lesson's.
 PRELOAD = ("numpy", "matplotlib.pyplot", "ipywidgets")
-CELL_TIMEOUT = 60  # seconds a cell may run before it is interrupted
+# seconds a cell may run before it is interrupted: grading's own limit (one definition)
+CELL_TIMEOUT = Limits().cell_timeout
 IDLE_SECONDS = 15 * 60  # an idle kernel started ahead is shut down after this long
 _DEATH_POLL = 0.25  # seconds between checks that the kernel is alive
 
@@ -212,14 +214,14 @@ def describe(outcome, source=""):
         return (f"ячейка не завершилась за {CELL_TIMEOUT} с и была прервана: "
                 "возможно, в ней бесконечный цикл")
     if outcome.died:
-        return "ячейка аварийно завершила Python (например, не хватило памяти)"
+        return "ячейка аварийно завершила работу ядра (например, не хватило памяти)"
     ename, evalue = outcome.error
     if ename in _MESSAGE_ERRORS and evalue.strip():
         return evalue.strip()
     if ename in _SYNTAX_ERRORS:
         line = _syntax_line(source)
         where = f" в строке {line}" if line else ""
-        return f"синтаксическая ошибка{where}: Python не может прочитать этот код"
+        return f"синтаксическая ошибка{where}: код не удаётся разобрать"
     if ename == "NotImplementedError":
         return "функция ещё не написана"
     what = _EXCEPTIONS.get(ename, "ошибка при выполнении")

@@ -122,6 +122,7 @@ class CoursePanel extends Widget {
   private notebook: NotebookPanel | null = null;
   private busy = false;
   private readonly heading: HTMLElement;
+  private readonly checkSection: HTMLElement;
   private readonly checkButton: HTMLButtonElement;
   private readonly checkStatus: HTMLElement;
   private readonly checkLines: HTMLElement;
@@ -137,6 +138,7 @@ class CoursePanel extends Widget {
     const root = this.node;
     this.heading = element('h2', 'gd-CoursePanel-heading', '', root);
     const check = element('section', 'gd-CoursePanel-check', '', root);
+    this.checkSection = check;
     element('h3', '', 'Проверка', check);
     this.checkButton = button('Проверить урок', 'jp-mod-accept gd-CheckButton', check, () =>
       void this.check()
@@ -179,6 +181,7 @@ class CoursePanel extends Widget {
   private show_lesson(): void {
     const parts = this.path.split('/');
     this.checkButton.disabled = !this.notebook || this.busy;
+    this.checkSection.hidden = !this.notebook;
     if (!this.notebook) {
       this.heading.textContent = 'Откройте ноутбук урока';
       this.handIn.textContent = '';
