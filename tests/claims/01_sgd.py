@@ -1,6 +1,9 @@
 """Claims of lesson 1 (see tests/test_claims.py): quote of the prose -> expressions that hold
 in the kernel after the source notebook has run; exemptions with their reasons."""
 
+from claims.reasons import DEFINITION, TASK, SET_UP, TIME, SUMMARY
+
+
 SETUP = """
 def f_at_end(name):
     return values[name][-1]
@@ -23,12 +26,6 @@ def steps_to(rate, factor=1e6):
 
 SET_UP_CELLS = {"cell-27", "cell-31", "sgd-explorer-intro", "sgd-rate-intro"}
 
-DEFINITION = "a definition or a step of a derivation: no measured outcome"
-TASK = "states an exercise, a check or a question, not a result"
-SET_UP = "states what a run does, not what comes out"
-TIME = ("wall-clock time: depends on the machine and its load, and the text sends the student "
-        "to their own numbers")
-SUMMARY = "the summary restates results checked where they are stated"
 
 EXEMPT_CELLS = {
     "cell-00": "the lesson's plan",

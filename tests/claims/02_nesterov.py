@@ -1,6 +1,9 @@
 """Claims of lesson 2 (see tests/test_claims.py): quote of the prose -> expressions that hold
 in the kernel after the source notebook has run; exemptions with their reasons."""
 
+from claims.reasons import DEFINITION, TASK, SET_UP, TIME, SUMMARY
+
+
 SETUP = """
 MOM, NES, GD = ("метод импульса (η = 0.3, γ = 0.8)", "метод Нестерова (η = 0.3, γ = 0.8)",
                 "градиентный спуск (η = 0.45)")
@@ -58,12 +61,6 @@ var_sgd = stationary_variance(lambda x, g, v: momentum_update(x, g, v, 0.1, 0.0)
 
 SET_UP_CELLS = {"cell-14", "cell-24"}
 
-DEFINITION = "a definition or a step of a derivation: no measured outcome"
-TASK = "states an exercise, a check or a question, not a result"
-SET_UP = "states what a run does, not what comes out"
-TIME = ("wall-clock time: depends on the machine and its load, and the text sends the student "
-        "to their own numbers")
-SUMMARY = "the summary restates results checked where they are stated"
 
 EXEMPT_CELLS = {
     "cell-00": "the lesson's plan", "cell-06": TASK, "cell-09": TASK, "cell-11": TASK,

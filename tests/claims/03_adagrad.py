@@ -1,6 +1,9 @@
 """Claims of lesson 3 (see tests/test_claims.py): quote of the prose -> expressions that hold
 in the kernel after the source notebook has run; exemptions with their reasons."""
 
+from claims.reasons import DEFINITION, TASK, SET_UP, SUMMARY
+
+
 SETUP = """
 AXES, TURNED = ravine.name, rotated.name
 GD, ADA, RMS = "градиентный спуск (η = 0.45)", "AdaGrad (η = 2)", "RMSProp (η = 0.3, ρ = 0.99)"
@@ -39,10 +42,6 @@ def adagrad_first_step(g, eps):
 
 SET_UP_CELLS = {"cell-14", "cell-16", "cell-28"}
 
-DEFINITION = "a definition or a step of a derivation: no measured outcome"
-TASK = "states an exercise, a check or a question, not a result"
-SET_UP = "states what a run does, not what comes out"
-SUMMARY = "the summary restates results checked where they are stated"
 LIBRARY = ("a library's convention, read in its source (keras/src/optimizers/adagrad.py and "
            "rmsprop.py, torch/optim/adagrad.py and rmsprop.py, the tf.keras 2 docs); the "
            "libraries are not installed where the claims run")

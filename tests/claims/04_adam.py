@@ -1,6 +1,9 @@
 """Claims of lesson 4 (see tests/test_claims.py): quote of the prose -> expressions that hold
 in the kernel after the source notebook has run; exemptions with their reasons."""
 
+from claims.reasons import DEFINITION, TASK, SET_UP, TIME, SUMMARY
+
+
 SETUP = """
 ratio = first / np.sqrt(second + eps)          # step without correction, in units of η
 theory = (1 - beta1 ** steps) / np.sqrt(1 - beta2 ** steps)  # the same for a constant gradient
@@ -48,12 +51,6 @@ def course_step(g, t):
 
 SET_UP_CELLS = {"cell-09", "cell-17", "cell-19", "adam-step-intro"}
 
-DEFINITION = "a definition or a step of a derivation: no measured outcome"
-TASK = "states an exercise, a check or a question, not a result"
-SET_UP = "states what a run does, not what comes out"
-TIME = ("wall-clock time: depends on the machine and its load, and the text sends the student "
-        "to their own numbers")
-SUMMARY = "the summary restates results checked where they are stated"
 ADVICE = "advice that sums up the comparison above, whose numbers are checked there"
 LIBRARY = ("a library's convention, read in its source (torch/optim/adam.py, "
            "keras/src/optimizers/adam.py); the libraries are not installed where the claims run")
