@@ -49,14 +49,6 @@ def read_notebook(path):
     return clean(nb)
 
 
-def _text(source):
-    if isinstance(source, str):
-        return source
-    if isinstance(source, list) and all(isinstance(line, str) for line in source):
-        return "".join(source)
-    return None
-
-
 def clean(nb):
     """(a minimal nbformat 4 notebook with the cells of ``nb``, None), or (None, reason).
 
@@ -66,7 +58,7 @@ def clean(nb):
     cells = []
     for index, cell in enumerate(nb["cells"]):
         kind = cell.get("cell_type") if isinstance(cell, dict) else None
-        text = _text(cell.get("source")) if isinstance(cell, dict) else None
+        text = inert.as_text(cell.get("source")) if isinstance(cell, dict) else None
         if kind not in ("code", "markdown", "raw") or text is None:
             return None, f"ячейка {index + 1} повреждена (нет типа или текста)"
         if len(text) > MAX_CELL:
@@ -92,7 +84,7 @@ def shown_outputs(outputs):
     kept = []
     for out in outputs if isinstance(outputs, list) else []:
         kind = out.get("output_type") if isinstance(out, dict) else None
-        text = _text(out.get("text")) if kind == "stream" else None
+        text = inert.as_text(out.get("text")) if kind == "stream" else None
         if text is not None and out.get("name") in ("stdout", "stderr"):
             kept.append({"output_type": "stream", "name": out["name"],
                          "text": text[:inert.MAX_SHOWN]})

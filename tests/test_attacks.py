@@ -28,7 +28,7 @@ from course import judge
 from course.client import answer, runner, wire
 from course.exercises import ALL
 from course.lessons import ROOT, notebook
-from course.pipeline import collect, ids, inert, intake, sandbox, scan, submission
+from course.pipeline import collect, feedback, ids, inert, intake, sandbox, scan, submission
 from course.pipeline.autograde import Settings, autograde
 from course.pipeline.limits import Limits
 
@@ -164,7 +164,8 @@ def test_only_plain_text_and_real_png_outputs_are_kept():
     assert inert.safe_data(data) == {"text/plain": "1"}
     assert inert.safe_data({"image/png": 'x" onerror="alert(1)'}) == {}
     assert inert.safe_data({"image/png": "iVBORw0KGgo="}) == {"image/png": "iVBORw0KGgo="}
-    page = inert.markdown2html("Мой ответ " + PAYLOAD + " [ссылка](javascript:alert(1)) $x<y$")
+    page = feedback.render_markdown(
+        "Мой ответ " + PAYLOAD + " [ссылка](javascript:alert(1)) $x<y$")
     assert "<script" not in page and "<img" not in page and "javascript:" not in page
     assert "&lt;script&gt;" in page
 

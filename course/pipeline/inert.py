@@ -39,7 +39,9 @@ def with_csp(page):
     return page[:head.end()] + "\n" + meta + page[head.end():]
 
 
-def _text(value):
+def as_text(value):
+    """A cell's source or an output's text as one string (nbformat allows a list of lines),
+    or None if it is neither."""
     if isinstance(value, str):
         return value
     if isinstance(value, list) and all(isinstance(line, str) for line in value):
@@ -52,7 +54,7 @@ def safe_data(data):
     text and PNG images given as base64, each at most ``MAX_SHOWN`` characters."""
     kept = {}
     for mime in SHOWN_TYPES:
-        value = _text(data.get(mime)) if isinstance(data, dict) else None
+        value = as_text(data.get(mime)) if isinstance(data, dict) else None
         if value is None or len(value) > MAX_SHOWN:
             continue
         if mime == "image/png" and not _BASE64.fullmatch(value):
