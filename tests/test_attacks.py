@@ -62,7 +62,8 @@ def test_intake_of_hostile_folder_names_writes_only_under_submitted(tmp_path):
     report = intake.take_in(src, LESSON, course)
     assert sorted(report.accepted) == sorted(["HYPERLINK_1", ids.NO_NAME, "Иван_Иванов"])
     written = {p.relative_to(course).parts[0] for p in course.rglob("*")}
-    assert written <= {"submitted", submission.LEDGER}
+    # the submissions, their records and Moodle's participant numbers (in the gradebook)
+    assert written <= {"submitted", submission.LEDGER, "gradebook.db"}
     assert all(ids.is_valid(p.name) for p in (course / "submitted").iterdir())
 
 
