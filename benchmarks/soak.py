@@ -1,25 +1,36 @@
 """Soak benchmark: do headless executions of the lessons stall (issue 20)?
 
 Executes every lesson's source notebook headless many times, the way «Validate», CI and the
-grader do (``nbclient``: nbgrader's Validator, tests/test_notebooks.py, tests/test_claims.py and
-course/pipeline/execute.py all run notebooks through it) or the way nbval does (``--mode
-nbval``), optionally beside a CPU hog on every core (``--hog``), and watches every run from
-outside. A *stall* is not slowness: it is a phase of a run (the kernel's start, or one cell)
-whose wall time keeps growing while neither the kernel process nor the client process uses
-any CPU for ``--stall`` seconds (their utime + stime from /proc/<pid>/stat). A starved kernel
-still gets CPU ticks; a kernel and a client that both wait for a message that never comes get
-none. A run that has stalled for ``--give-up`` seconds is killed (it would only wait out a
-timeout). Every run executes a fresh copy of all lessons (lessons 3–5 load earlier lessons'
-notebooks from beside them).
+grader do, optionally beside a CPU hog on every core (``--hog``), and watches every run from
+outside. Modes (``--mode``, comma-separated, interleaved): ``course`` — nbclient with
+course.headless's kernel client, as nbgrader's Validator and autograde (through
+nbgrader_config), tests/test_notebooks.py, tests/test_claims.py and the grader
+(course/pipeline/sandbox.py) run notebooks; ``stock`` — nbclient as it comes, without that fix;
+``nbval`` — pytest --nbval-lax, as CI's nbval tests.
 
-Several environments can be compared in one soak (``--python LABEL=PATH``, repeatable): each
-is an interpreter that has nbclient (and nbval) and the kernel to test, e.g. a throwaway venv
-with another ipykernel; rounds interleave environments and lessons so that all see the same
-load. Prints a table: environment, lesson, runs, stalls, median and maximum seconds per run,
-and every stall (environment, lesson, run, phase, cell id, seconds idle).
+A *stall* is not slowness: it is a phase of a run (the kernel's start, or one cell) whose wall
+time keeps growing while neither the kernel process nor the client process uses any CPU for
+``--stall`` seconds (utime + stime from /proc/<pid>/stat). A starved kernel still gets CPU
+ticks; a kernel and a client that both wait for a message that never comes get none. At a
+stall the client (course and stock modes) reports its last messages and whether a message waits
+unread in its shell or iopub socket. A run that has stalled for ``--give-up`` seconds is
+killed (it would only wait out a timeout). Every run executes a fresh copy of all lessons
+(lessons 3–5 load earlier lessons' notebooks from beside them).
+
+Environments (``--python LABEL=PATH``, repeatable; default this interpreter) are interpreters
+with nbclient, nbval and the course importable, e.g. a throwaway venv with another ipykernel.
+Rounds interleave environments, modes and lessons, so that all see the same load. Prints one
+line per run, then a table (environment, mode, lesson, runs, runs with a stall, killed and
+failed runs, median and maximum wall-clock seconds per run, kernel start included) and every
+stall (phase, cell id, seconds idle).
+
+``--lessons stress`` runs a made-up notebook of 150 short cells that each print into an
+ipywidgets Output widget: it provokes the stall within a run or two, where a lesson needs
+dozens.
 
 Run:  nice -n 10 .venv/bin/python benchmarks/soak.py [--runs 20] [--lessons 03_adagrad,04_adam]
-      [--hog] [--mode nbclient|nbval] [--python 6.31=/tmp/k6/bin/python ...] [--json out.json]
+      [--mode course,stock,nbval] [--hog] [--jobs 2] [--minutes 40]
+      [--python k6=/tmp/k6/bin/python ...] [--json runs.json]
 """
 
 import argparse
@@ -40,7 +51,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 LESSONS = ("01_sgd", "02_nesterov", "03_adagrad", "04_adam", "05_schedules")
-TICK = os.sysconf("SC_CLK_TCK")
+STRESS = "stress"  # not a lesson: a notebook made to provoke the stall (``_write_stress``)
 KERNEL_START = "kernel start"  # the phase before the first cell (wait_for_ready, kernel_info)
 NOISE = 2  # clock ticks of kernel + client CPU that are timer noise, not work
 RECOVERY = 50  # ticks of CPU that end a stall (0.5 s: more than the client's dump)
@@ -70,10 +81,13 @@ def worker(path, client_kind):
         del recent[:-12]
 
     def dump(*_):
-        # what the client's sockets hold unread (zmq.EVENTS: 1 = a message waits)
-        held = {name: getattr(client.kc, f"{name}_channel").socket.get(zmq.EVENTS) & zmq.POLLIN
+        # Whether a message waits unread in the client's sockets. Asked through a plain shadow
+        # of each socket: asking the zmq.asyncio socket itself would wake its poll and end the
+        # stall it reports.
+        held = {name: bool(zmq.Socket.shadow(getattr(client.kc, f"{name}_channel").socket
+                                             .underlying).get(zmq.EVENTS) & zmq.POLLIN)
                 for name in ("shell", "iopub")} if client.kc else {}
-        _say(recent=[*recent, f"client sockets readable: {held}"])
+        _say(recent=[*recent, f"a message waits unread in the client's sockets: {held}"])
 
     signal.signal(signal.SIGUSR1, dump)
 
@@ -159,6 +173,21 @@ def _cell_ids(path):
     return dict(enumerate(c.get("id", "") for c in cells if c["cell_type"] == "code"))
 
 
+def _write_stress(path, cells=150):
+    """A notebook that provokes the stall: ``cells`` short cells, each printing inside an
+    ipywidgets Output widget (each print makes nbclient send the widget's state to the kernel
+    on the shell socket, as the explorers' plots do, while it waits for the cell's reply)."""
+    import nbformat
+
+    setup = ("import ipywidgets as widgets\nfrom IPython.display import display\n"
+             "out = widgets.Output()\ndisplay(out)")
+    body = [nbformat.v4.new_code_cell(f"with out:\n    print({i})\nx = sum(range(20000))")
+            for i in range(cells)]
+    path.parent.mkdir(parents=True)
+    nbformat.write(nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(setup), *body]),
+                   str(path))
+
+
 def _command(python, mode, path):
     if mode in CLIENTS:
         return [python, str(Path(__file__).resolve()), "--worker", str(path), "--client", mode]
@@ -178,6 +207,8 @@ def run_once(python, mode, lesson, stall_after, give_up, deadline):
             if (ROOT / "source" / other).is_dir():
                 shutil.copytree(ROOT / "source" / other, Path(tmp) / other,
                                 ignore=shutil.ignore_patterns("__pycache__", ".ipynb_checkpoints"))
+        if lesson == STRESS:
+            _write_stress(Path(tmp) / STRESS / f"{STRESS}.ipynb")
         path = Path(tmp) / lesson / f"{lesson}.ipynb"
         nbval_ids = _cell_ids(path) if mode == "nbval" else {}
         env = dict(os.environ, PYTHONUNBUFFERED="1")
@@ -203,7 +234,10 @@ def run_once(python, mode, lesson, stall_after, give_up, deadline):
             if mode in CLIENTS:
                 *lines, buffer = buffer.split(b"\n")
                 for line in lines:
-                    event = json.loads(line)
+                    try:
+                        event = json.loads(line)
+                    except ValueError:  # a dump that interleaved with a phase line
+                        continue
                     if "phase" in event:
                         new_phase, cell_id = event["phase"], event.get("cell_id", "")
                     elif "done" in event:
@@ -237,9 +271,8 @@ def run_once(python, mode, lesson, stall_after, give_up, deadline):
                 # drain what is left
                 rest = proc.stdout.read()
                 for line in (buffer + rest).split(b"\n"):
-                    if mode in CLIENTS and line.strip():
-                        event = json.loads(line)
-                        done = event.get("done", done)
+                    if mode in CLIENTS and line.startswith(b'{"done"'):
+                        done = json.loads(line)["done"]
                 errors = (errors + proc.stderr.read())[-4000:]
                 if stalled:
                     stalled["idle"] = round(now - stalled["since"], 1)
@@ -329,6 +362,8 @@ def main():
     parser.add_argument("--run-timeout", type=float, default=900.0,
                         help="wall-clock cap of one run, stalled or not (default 900)")
     parser.add_argument("--jobs", type=int, default=1, help="runs at the same time (default 1)")
+    parser.add_argument("--minutes", type=float,
+                        help="start no run after this many minutes (the table says how many ran)")
     parser.add_argument("--json", help="write every run's record to this file")
     args = parser.parse_args()
     if args.worker:
@@ -349,6 +384,8 @@ def main():
 
     def one(step):
         run, label, python, mode, lesson = step
+        if args.minutes and time.monotonic() - started > 60 * args.minutes:
+            return
         record = run_once(python, mode, lesson, args.stall, args.give_up,
                           time.monotonic() + args.run_timeout)
         record.update(env=label, mode=mode, run=run, load=round(os.getloadavg()[0], 1))
@@ -364,8 +401,8 @@ def main():
             if args.json:
                 Path(args.json).write_text(json.dumps(results, indent=1))
 
-    hogs = start_hog() if args.hog else []
     started = time.monotonic()
+    hogs = start_hog() if args.hog else []
     try:
         with ThreadPoolExecutor(args.jobs) as pool:
             list(pool.map(one, plan))
