@@ -217,7 +217,7 @@ def run_once(python, mode, lesson, stall_after, give_up, deadline):
                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                                 start_new_session=True)
         phase, cell_id = KERNEL_START, ""
-        kernel = None
+        kernel, kernel_python = None, b""
         quiet_since, quiet_cpu = time.monotonic(), 0
         stalls, stalled, done = [], None, None
         buffer, errors = b"", b""
@@ -253,6 +253,11 @@ def run_once(python, mode, lesson, stall_after, give_up, deadline):
             now = time.monotonic()
             if kernel is None:
                 kernel = _kernel_of(proc.pid)
+                if kernel:
+                    try:
+                        kernel_python = Path(f"/proc/{kernel}/cmdline").read_bytes().split(b"\0")[0]
+                    except OSError:
+                        pass
             cpu = (_cpu_ticks(proc.pid) or 0) + ((_cpu_ticks(kernel) or 0) if kernel else 0)
             if new_phase and new_phase != phase:
                 if stalled:
@@ -302,7 +307,7 @@ def run_once(python, mode, lesson, stall_after, give_up, deadline):
             stall.pop("since", None)
         seconds = round(time.monotonic() - started, 1)
         return {"lesson": lesson, "seconds": seconds, "outcome": outcome, "stalls": stalls,
-                "executed": done,
+                "executed": done, "kernel_python": kernel_python.decode(errors="replace"),
                 "stderr": errors.decode("utf-8", "replace")[-1500:] if outcome != "done" else ""}
 
 
@@ -414,6 +419,9 @@ def main():
     results.sort(key=lambda r: (list(environments).index(r["env"]), modes.index(r["mode"]),
                                 lessons.index(r["lesson"]), r["run"]))
     print("\n".join(table(results)))
+    for label in environments:
+        kernels = sorted({r["kernel_python"] for r in results if r["env"] == label} - {""})
+        print(f"{label}: kernels ran on {', '.join(kernels) or 'nothing'}")
     for r in results:
         for s in r["stalls"]:
             print(f"stall: {r['env']} {r['mode']} {r['lesson']} run {r['run']}: {s['phase']} "
