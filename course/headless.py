@@ -11,14 +11,14 @@ same shell socket, while that poll is pending (nbclient/output_widget.py ``_publ
 asyncio bookkeeping. A reply that arrives during that send has its wake-up consumed by libzmq
 (a send processes the socket's pending commands), so the poll never wakes: client and kernel
 both sit idle in ``epoll`` with the reply unread in the client's socket, until the cell's
-timeout. Upstream: nbclient issue #312, jupyter_client pull requests #1010 and #1059 (open);
-no released ipykernel, pyzmq, jupyter_client or nbclient avoids it, and ipykernel 6 stalls the
-same way (benchmarks/soak.py).
+timeout. Upstream: nbclient issue #312 and jupyter_client pull request #1059 (both open);
+no released jupyter_client (8.10.0) or nbclient (0.11.0) avoids it, and with ipykernel 6.31.0
+the stall happens as with 7.4.0 (benchmarks/soak.py).
 
 The fix: after every send on the shell channel, read ``zmq.EVENTS`` through the asyncio socket.
 pyzmq's asyncio socket then reschedules its own event handling if a message is waiting
 (zmq/_future.py ``_AsyncSocket.get``: "if key == EVENTS: self._schedule_remaining_events"),
-which is pyzmq's documented way to recover a wake-up consumed outside it.
+pyzmq's own handling of a wake-up consumed outside it (pyzmq pull request #1021).
 
 Use ``KernelManager`` as nbclient's ``kernel_manager_class``; nbgrader's Execute preprocessor
 («Validate», autograde) gets ``KernelClient`` through its configuration
