@@ -25,6 +25,9 @@ c.ClearSolutions.text_stub = "ВАШ ОТВЕТ ЗДЕСЬ"
 # A cell that runs longer than this is interrupted (an infinite loop costs only that cell).
 c.Execute.timeout = Limits().cell_timeout
 c.Execute.interrupt_on_timeout = True
+# Execution must not lose a reply when a cell's Output widget makes the client send on the
+# shell socket (course/headless.py).
+c.AsyncKernelManager.client_class = "course.headless.KernelClient"
 
 # Deleted grade cells are put back from the gradebook, so they are graded, not lost (also
 # after read-only cells, where nbgrader's own OverwriteCells fails).

@@ -39,6 +39,49 @@ PANEL = "#gd-course-panel"
 _LATIN = re.compile(r"[A-Za-z]{2,}")
 
 
+# What a Jupyter server logs when a browser's kernel connection drops and comes back, which a
+# busy machine causes and JupyterLab recovers from by itself; nothing a student can act on.
+# The exact messages of jupyter_server 2.x (the file that logs each one):
+RECONNECTS = tuple(re.compile(pattern) for pattern in (
+    # services/kernels/connection/channels.py, _register_session: a client reconnects with the
+    # session of a websocket the server has not closed yet
+    r"Replacing stale connection: [0-9a-f-]+:[0-9a-f-]+",
+    # base/websocket.py, WebSocketMixin.send_ping: the browser answered no ping in time and
+    # the server closes its websocket (the browser then reconnects)
+    r"WebSocket ping timeout after \d+ ms\.",
+    # services/kernels/connection/channels.py, nudge: a (re)connecting client's kernel_info
+    # request still unanswered by a busy kernel (logged every tenth try, 5 s apart)
+    r"Nudge: attempt \d+ on kernel [0-9a-f-]+",
+    # services/kernels/connection/channels.py, _on_zmq_reply: a kernel message for a websocket
+    # that a reconnect has closed
+    r"zmq message arrived on closed channel",
+))
+# A line of a Jupyter server's log: "[W 2026-12-07 04:01:02.123 ServerApp] message".
+SERVER_LINE = re.compile(r"\[(?P<level>[DIWEC]) \d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d+ [\w.-]+\] "
+                         r"(?P<message>.*)")
+# Any other line that warns or errs: a kernel's or nbgrader's warning or error, a traceback,
+# matplotlib's unit warning.
+TROUBLE = re.compile(r"WARNING|ERROR|Traceback \(most recent call last\)|"
+                     r"cannot be converted to a float")
+
+
+def noisy_lines(log):
+    """The lines of a Jupyter server's log that warn or report an error, except the server's
+    warnings about reconnecting clients (``RECONNECTS``)."""
+    noisy = []
+    for line in log.splitlines():
+        server = SERVER_LINE.fullmatch(line.strip())
+        if server:
+            if server["level"] in "DI":
+                continue
+            if server["level"] == "W" and any(r.fullmatch(server["message"]) for r in RECONNECTS):
+                continue
+            noisy.append(line)
+        elif TROUBLE.search(line):
+            noisy.append(line)
+    return noisy
+
+
 def require(condition, reason):
     """Skip the test unless ``condition``; under CI fail instead."""
     if not condition:

@@ -24,6 +24,7 @@ import pytest
 from nbclient import NotebookClient
 
 from helpers import read_nb
+from course.headless import KernelManager
 from course.lessons import ROOT, existing, notebook
 
 pytestmark = pytest.mark.notebooks
@@ -119,7 +120,7 @@ def evaluate(lesson, tmp_path_factory):
                  "        _claim_results.append(f'{type(_error).__name__}: {_error}')\n"
                  "print(_json.dumps(_claim_results))\n")
         nb.cells.append(nbformat.v4.new_code_cell(probe))
-        NotebookClient(nb, timeout=300, kernel_name="python3",
+        NotebookClient(nb, timeout=300, kernel_name="python3", kernel_manager_class=KernelManager,
                        resources={"metadata": {"path": str(path.parent)}}).execute()
         printed = "".join(o.get("text", "") for o in nb.cells[-1].outputs
                           if o.output_type == "stream" and o.name == "stdout")

@@ -13,6 +13,7 @@ from nbclient import NotebookClient
 
 from course.assign.solved import fill_solutions
 from course.lessons import KIT_FILES, notebook
+from course.headless import KernelManager
 from helpers import read_nb
 
 pytestmark = pytest.mark.notebooks
@@ -43,6 +44,7 @@ def _execute(path, allow_errors=False):
     nb = read_nb(path)
     started = time.perf_counter()
     NotebookClient(nb, timeout=120, allow_errors=allow_errors, kernel_name="python3",
+                   kernel_manager_class=KernelManager,
                    resources={"metadata": {"path": str(path.parent)}}).execute()
     return nb, time.perf_counter() - started
 

@@ -22,9 +22,9 @@ import subprocess
 import sys
 from pathlib import Path
 
-from jupyter_client.manager import AsyncKernelManager
 from traitlets import Dict, List, Unicode
 
+from course.headless import KernelManager
 from course.pipeline.limits import Limits
 
 _CWD_ON_PATH = "--IPKernelApp.exec_lines=__import__('sys').path.insert(0, '')"
@@ -157,8 +157,9 @@ def available():
     return done.returncode == 0
 
 
-class SandboxedKernelManager(AsyncKernelManager):
-    """A kernel manager whose kernel runs in the sandbox and talks over Unix sockets.
+class SandboxedKernelManager(KernelManager):
+    """A kernel manager whose kernel runs in the sandbox and talks over Unix sockets (its client
+    is course.headless's, which loses no reply).
 
     In its own session the kernel gets no signals sent to the sandbox's process group, so
     interrupts go as messages (ipykernel then signals itself)."""
