@@ -524,13 +524,17 @@ def test_the_command_line_speaks_russian_in_help_and_errors():
     assert "usage" not in wrong.stderr + help_text and "error" not in wrong.stderr
 
 
-def test_feedback_is_made_for_every_graded_student_and_shows_the_verdicts(graded):
+def test_feedback_is_made_for_every_student_and_shows_the_verdicts(graded):
+    """Every student who handed in gets a page: the graded ones nbgrader's, those whose file
+    could not be graded one that says why."""
     course, outcomes, _ = graded
     done = subprocess.run([sys.executable, "-m", "course", "feedback", LESSON, "--root",
                            str(course)], capture_output=True, text=True)
-    graded_students = sorted(p.parent.name for p in course.glob(f"autograded/*/{LESSON}"))
+    students = sorted(p.parent.name for p in course.glob(f"submitted/*/{LESSON}"))
     made = sorted(p.parent.parent.name for p in course.glob(f"feedback/*/{LESSON}/*.html"))
-    assert made == graded_students, done.stdout + done.stderr
+    assert made == students, done.stdout + done.stderr
+    for student in ("broken", "empty"):
+        assert "работу не удалось оценить" in done.stdout and student in done.stdout
     perfect = (course / "feedback" / "perfect" / LESSON / f"{LESSON}.html").read_text("utf-8")
     assert "✓ Скрытые проверки sgd_update пройдены" in perfect
     wrong = (course / "feedback" / "wrong" / LESSON / f"{LESSON}.html").read_text("utf-8")
