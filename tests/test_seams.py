@@ -88,14 +88,14 @@ def test_autograde_on_a_fresh_clone_registers_the_lesson_without_touching_releas
     """A fresh clone has no gradebook.db: autograde records the lesson itself (the README's
     cycle goes from collect straight to autograde)."""
     from course.assign import assignment
-    from course.pipeline.autograde import _check_generated
+    from course.pipeline.record import check_generated
 
     course = copy_course(tmp_path / "course")
     before = tree_hash(course / "release")
     assert assignment.unregistered([LESSON], course) == [LESSON]
     assignment.register(LESSON, course)
     assert assignment.unregistered([LESSON], course) == []
-    _check_generated(course, [LESSON])  # what autograde checks before it grades
+    check_generated(course, [LESSON])  # what autograde checks before it grades
     assert tree_hash(course / "release") == before
 
 
