@@ -1,14 +1,23 @@
 """nbgrader configuration of the course (the repository root is the course directory)."""
 
 from nbconvert.preprocessors import CSSHTMLHeaderPreprocessor
-from nbgrader.preprocessors import (CheckCellMetadata, ClearHiddenTests, ClearOutput,
-                                    DeduplicateIds, GetGrades, OverwriteKernelspec)
+from nbgrader.preprocessors import (
+    CheckCellMetadata,
+    ClearHiddenTests,
+    ClearOutput,
+    DeduplicateIds,
+    GetGrades,
+    OverwriteKernelspec,
+)
 
 from course.pipeline import feedback
 from course.pipeline.late import LatePolicy
 from course.pipeline.limits import Limits
-from course.pipeline.preprocessors import (DisarmStudentMarkers, HideHiddenTracebacks,
-                                           RestoreDeletedCells)
+from course.pipeline.preprocessors import (
+    DisarmStudentMarkers,
+    HideHiddenTracebacks,
+    RestoreDeletedCells,
+)
 
 c = get_config()  # noqa: F821 (provided by nbgrader)
 

@@ -21,7 +21,7 @@ from nbgrader.api import Gradebook
 
 from course.assign.assignment import copy_course
 from course.assign.solved import fill_solutions
-from course.lessons import existing, exercises, notebook
+from course.lessons import exercises, existing, notebook
 from course.nbgrader_apps import run_nbgrader
 from course.nbmeta import marks
 from course.pipeline.autograde import Settings, autograde

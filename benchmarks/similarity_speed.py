@@ -18,6 +18,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
 import similarity_class  # noqa: E402
+
 from course.lessons import existing  # noqa: E402
 from course.pipeline import similarity  # noqa: E402
 

@@ -18,16 +18,16 @@ from datetime import datetime, timedelta, timezone
 
 import nbformat
 import pytest
+from helpers import auto_points, read_nb, tree_hash
 from nbgrader.api import Gradebook
 
+from course import judge
 from course.assign.assignment import copy_course
 from course.assign.solved import fill_solutions
-from course.nbgrader_apps import run_nbgrader
-from helpers import auto_points, read_nb, tree_hash
-from course import judge
 from course.client import answer, runner, wire
 from course.exercises import ALL
 from course.lessons import ROOT, notebook
+from course.nbgrader_apps import run_nbgrader
 from course.pipeline import collect, feedback, ids, inert, intake, sandbox, scan, submission
 from course.pipeline.autograde import Settings, autograde
 from course.pipeline.limits import Limits

@@ -14,18 +14,18 @@ import sys
 
 import nbformat
 import pytest
+from helpers import auto_points, read_nb, tree_hash, with_cell
 from nbgrader.api import Gradebook
 
 from course.assign.assignment import copy_course
 from course.assign.solved import fill_solutions
+from course.lessons import ROOT, existing, notebook
 from course.nbgrader_apps import run_nbgrader
 from course.nbmeta import is_autograded, is_experiment, marks
-from helpers import auto_points, read_nb, tree_hash, with_cell
 from course.pipeline import execute, report, sandbox, submission
 from course.pipeline.autograde import CannotGrade, Settings, autograde
-from course.pipeline.limits import Limits
 from course.pipeline.execute import MAX_RESTARTS
-from course.lessons import ROOT, existing, notebook
+from course.pipeline.limits import Limits
 
 pytestmark = pytest.mark.notebooks
 LESSON = "01_sgd"

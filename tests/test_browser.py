@@ -21,18 +21,42 @@ import urllib.request
 
 import nbformat
 import pytest
+from helpers import THREE_LINES, read_nb, release_feedback, three_line_lesson, tree_hash
+from jupyter_ui import (
+    ARTIFACTS,
+    CHECK,
+    FORMGRADER,
+    GET_FEEDBACK,
+    HAND_IN,
+    NBGRADER_MENU,
+    OPEN_FEEDBACK,
+    PANEL,
+    README_LABELS,
+    RUN_ALL,
+    check_lesson,
+    chromium,
+    english_words,
+    expect,
+    free_port,
+    hand_in,
+    identifiers,
+    menu_bar,
+    menu_items,
+    new_page,
+    noisy_lines,
+    open_notebook,
+    open_panel,
+    require_browser,
+    restart_and_run_all,
+    sync_playwright,
+    toolbar_button,
+)
 from nbformat.sign import NotebookNotary
 
 from course.assign.assignment import copy_course
 from course.assign.solved import fill_solutions
-from course.nbgrader_apps import run_nbgrader
-from helpers import THREE_LINES, read_nb, release_feedback, three_line_lesson, tree_hash
 from course.lessons import ROOT
-from jupyter_ui import (ARTIFACTS, CHECK, FORMGRADER, GET_FEEDBACK, HAND_IN,
-                        NBGRADER_MENU, OPEN_FEEDBACK, PANEL, README_LABELS, RUN_ALL, check_lesson,
-                        chromium, english_words, expect, free_port, hand_in, identifiers,
-                        menu_bar, menu_items, new_page, noisy_lines, open_notebook, open_panel,
-                        require_browser, restart_and_run_all, sync_playwright, toolbar_button)
+from course.nbgrader_apps import run_nbgrader
 
 SHOTS = ARTIFACTS / "browser"
 TOKEN = "course-browser-test"

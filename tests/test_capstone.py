@@ -16,8 +16,12 @@ import course.grading
 from course import judge
 from course import reference as R
 from course.client import answer, runner, wire
-from course.exercises.capstone_choice import (HELD_OUT, held_out, held_out_accuracies,
-                                              reference_functions)
+from course.exercises.capstone_choice import (
+    HELD_OUT,
+    held_out,
+    held_out_accuracies,
+    reference_functions,
+)
 from course.lessons import KIT, KIT_FILES, ROOT, notebook
 
 sys.path.insert(0, str(KIT.parent))

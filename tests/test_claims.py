@@ -21,9 +21,9 @@ import shutil
 
 import nbformat
 import pytest
+from helpers import read_nb
 from nbclient import NotebookClient
 
-from helpers import read_nb
 from course.headless import KernelManager
 from course.lessons import ROOT, existing, notebook
 

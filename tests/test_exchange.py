@@ -14,15 +14,14 @@ import sys
 
 import nbformat
 import pytest
+from helpers import auto_points, read_nb
 from nbgrader.api import Gradebook
 
 from course.assign.assignment import copy_course
 from course.assign.solved import fill_solutions
-from course.nbgrader_apps import run_nbgrader
-from course.nbmeta import marks
-from helpers import auto_points, read_nb
 from course.lessons import notebook
-from course.nbgrader_apps import environment
+from course.nbgrader_apps import environment, run_nbgrader
+from course.nbmeta import marks
 
 pytestmark = pytest.mark.notebooks
 LESSON = "01_sgd"

@@ -4,19 +4,19 @@
 
 import nbformat
 import pytest
+from helpers import read_nb
+from jupyter_ui import chromium, require_browser, sync_playwright
 from nbconvert.exporters import HTMLExporter
 from nbgrader.api import Gradebook
 from traitlets.config.loader import PyFileConfigLoader
 
+from course.__main__ import main
 from course.assign.assignment import copy_course
 from course.assign.solved import fill_solutions
-from course.nbmeta import marks
-from helpers import read_nb
-from course.__main__ import main
 from course.lessons import ROOT, notebook
 from course.nbgrader_apps import autograde_in_process
+from course.nbmeta import marks
 from course.pipeline.preprocessors import HideHiddenTracebacks
-from jupyter_ui import chromium, require_browser, sync_playwright
 
 LESSON = "01_sgd"
 ENGLISH = ("Score", "Test cell", "Written response", "Student's answer", "Grade cell",

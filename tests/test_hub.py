@@ -36,18 +36,36 @@ from pathlib import Path
 import nbformat
 import psutil
 import pytest
+from helpers import WRONG_SGD, auto_points, read_nb
+from jupyter_ui import (
+    ARTIFACTS,
+    FORMGRADER,
+    GET_FEEDBACK,
+    GET_LESSON,
+    NBGRADER_MENU,
+    OPEN_FEEDBACK,
+    PANEL,
+    check_lesson,
+    chromium,
+    expect,
+    free_port,
+    hand_in,
+    menu_bar,
+    menu_items,
+    new_page,
+    open_notebook,
+    open_panel,
+    require,
+    require_browser,
+    sync_playwright,
+)
 from nbgrader.api import Gradebook
 
 from course.assign.assignment import copy_course
 from course.assign.solved import fill_solutions
+from course.lessons import ROOT
 from course.nbgrader_apps import environment
 from course.nbmeta import marks
-from helpers import WRONG_SGD, auto_points, read_nb
-from course.lessons import ROOT
-from jupyter_ui import (ARTIFACTS, FORMGRADER, GET_FEEDBACK, GET_LESSON, NBGRADER_MENU,
-                        OPEN_FEEDBACK, PANEL, check_lesson, chromium, expect, free_port, hand_in,
-                        menu_bar, menu_items, new_page, open_notebook, open_panel, require,
-                        require_browser, sync_playwright)
 
 pytestmark = pytest.mark.notebooks
 LESSON = "01_sgd"

@@ -8,15 +8,15 @@ import zipfile
 
 import nbformat
 import pytest
+from helpers import auto_points, read_nb, tree_hash
 
 from course.assign.assignment import copy_course
 from course.assign.solved import fill_solutions
+from course.lessons import notebook
 from course.nbgrader_apps import run_nbgrader
-from helpers import auto_points, read_nb, tree_hash
 from course.pipeline import report, submission
 from course.pipeline.autograde import Settings, autograde
 from course.pipeline.intake import detect, take_in
-from course.lessons import notebook
 
 LESSON = "01_sgd"
 

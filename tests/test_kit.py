@@ -6,7 +6,7 @@ import sys
 import numpy as np
 import pytest
 
-from course.lessons import KIT, KIT_FILES, ROOT, existing, exercises
+from course.lessons import KIT, KIT_FILES, ROOT, exercises, existing
 
 
 @pytest.fixture(scope="module")
@@ -266,9 +266,10 @@ def _wrong(lesson, name):
      "Похоже, затухание не умножено на η"),
 ])
 def test_a_visible_check_names_a_typical_mistake(kit, lesson, cell, function, wrong, said):
-    from course.nbmeta import marks
     from helpers import read_nb
+
     from course.lessons import notebook
+    from course.nbmeta import marks
 
     [source] = [c.source for c in read_nb(notebook(lesson, "source")).cells
                 if marks(c).get("grade_id") == cell]
@@ -284,9 +285,10 @@ def test_visible_checks_fail_only_through_the_kit(lesson):
     kit's checks (check_close, check_shape, check_pure, expect) show the Russian message only."""
     import ast
 
-    from course.nbmeta import marks
     from helpers import read_nb
+
     from course.lessons import notebook
+    from course.nbmeta import marks
 
     bare = []
     for cell in read_nb(notebook(lesson, "source")).cells:
@@ -353,6 +355,7 @@ def test_each_lesson_ships_exactly_the_kit_modules_it_imports(lesson):
     import ast
 
     from helpers import read_nb
+
     from course.lessons import KIT_FILES, notebook
 
     needed = set()

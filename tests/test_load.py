@@ -7,6 +7,7 @@ import os
 
 import nbformat
 import pytest
+from helpers import read_nb, with_cell
 from nbgrader.api import Gradebook
 
 from course.assign.assignment import copy_course
@@ -16,7 +17,6 @@ from course.nbgrader_apps import run_nbgrader
 from course.pipeline import sandbox
 from course.pipeline.autograde import Settings, autograde
 from course.pipeline.limits import Limits
-from helpers import read_nb, with_cell
 
 pytestmark = pytest.mark.notebooks
 LESSON = "01_sgd"

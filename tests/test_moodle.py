@@ -8,9 +8,9 @@ import shutil
 import zipfile
 
 import pytest
+from helpers import read_nb
 from nbgrader.api import Gradebook
 
-from helpers import read_nb
 from course.__main__ import main
 from course.lessons import notebook
 from course.pipeline import moodle

@@ -9,12 +9,12 @@ import time
 
 import nbformat
 import pytest
+from helpers import read_nb
 from nbclient import NotebookClient
 
 from course.assign.solved import fill_solutions
-from course.lessons import KIT_FILES, notebook
 from course.headless import KernelManager
-from helpers import read_nb
+from course.lessons import KIT_FILES, notebook
 
 pytestmark = pytest.mark.notebooks
 

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import nbformat
 import pytest
+from helpers import THREE_LINES, read_nb, release_feedback, three_line_lesson
 from nbclient import NotebookClient
 from nbformat.v4 import new_markdown_cell
 
@@ -20,7 +21,6 @@ from course.exercises import ALL, of_lesson
 from course.lessons import ROOT, notebook
 from course.nbmeta import grade_id, is_experiment
 from course.panel import LABEXTENSION
-from helpers import THREE_LINES, read_nb, release_feedback, three_line_lesson
 from course.panel.build import SOURCE_HASH, source_hash
 from course.panel.exchange import Exchange, lesson_of, when
 from course.panel.lesson import is_answered, plan, title_above

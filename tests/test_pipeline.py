@@ -5,15 +5,14 @@ import csv
 
 import nbformat
 import pytest
+from helpers import auto_points, read_nb
 from nbgrader.api import Gradebook
 
 from course.assign.assignment import copy_course
 from course.assign.solved import fill_solutions
-from course.lessons import existing
+from course.lessons import existing, notebook
 from course.nbgrader_apps import run_nbgrader
 from course.nbmeta import is_autograded, marks
-from helpers import auto_points, read_nb
-from course.lessons import notebook
 from course.pipeline.scan import scan_notebook
 
 pytestmark = pytest.mark.notebooks

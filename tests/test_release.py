@@ -5,14 +5,20 @@ import subprocess
 import sys
 
 import pytest
+from helpers import read_nb
 
 from course.assign.assignment import copy_course
+from course.assign.release_check import (
+    HELD_OUT,
+    held_out_leaks,
+    kit_differences,
+    leaks,
+    release_files,
+    stale,
+)
+from course.lessons import KIT_FILES, ROOT, exercises, notebook
 from course.nbgrader_apps import run_nbgrader
 from course.nbmeta import marks
-from helpers import read_nb
-from course.lessons import KIT_FILES, ROOT, exercises, notebook
-from course.assign.release_check import (HELD_OUT, held_out_leaks, kit_differences, leaks,
-                                         release_files, stale)
 
 
 @pytest.mark.notebooks

@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
+from course.lessons import ROOT
 from course.pipeline import sandbox
 from course.pipeline.limits import Limits
-from course.lessons import ROOT
 
 needs_sandbox = pytest.mark.skipif(
     not sandbox.available() and not os.environ.get("CI"),

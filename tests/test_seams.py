@@ -9,15 +9,15 @@ import zipfile
 
 import nbformat
 import pytest
+from helpers import read_nb, tree_hash
 from nbgrader.api import Gradebook
 
+from course.__main__ import main
 from course.assign.assignment import copy_course
 from course.assign.solved import fill_solutions
+from course.lessons import ROOT, notebook
 from course.nbgrader_apps import run_nbgrader
 from course.nbmeta import marks
-from helpers import read_nb, tree_hash
-from course.__main__ import main
-from course.lessons import ROOT, notebook
 from course.pipeline import submission
 from course.pipeline.intake import take_in
 

@@ -16,13 +16,13 @@ from datetime import datetime
 
 import nbformat
 import pytest
+from helpers import auto_points, read_nb
 from nbgrader.api import Gradebook
 
 from course.assign.assignment import copy_course
 from course.assign.solved import fill_solutions
-from course.nbmeta import marks
-from helpers import auto_points, read_nb
 from course.lessons import notebook
+from course.nbmeta import marks
 
 pytestmark = pytest.mark.notebooks
 COURSE_ID = "gd-optimizers"

@@ -13,8 +13,8 @@ import textwrap
 
 import numpy as np
 import pytest
-
 import similarity_class
+
 from course import reference
 from course.__main__ import main
 from course.exercises import ALL

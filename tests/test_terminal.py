@@ -10,9 +10,9 @@ import time
 import urllib.request
 
 import pytest
+from jupyter_ui import free_port
 
 from course.lessons import ROOT
-from jupyter_ui import free_port
 
 websocket = pytest.importorskip("websocket")  # websocket-client, a jupyter_server dependency
 pytestmark = pytest.mark.notebooks  # starts a Jupyter server

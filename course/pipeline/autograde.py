@@ -28,10 +28,10 @@ import matplotlib
 import nbformat
 
 from course import notebooks
-from course.pipeline import execute, ids, notes, record, sandbox, scan, submission
 from course.judge.seeds import course_secret, keep_secret, submission_seed
-from course.pipeline.prepare import LessonVersions, prepare
+from course.pipeline import execute, ids, notes, record, sandbox, scan, submission
 from course.pipeline.limits import Limits
+from course.pipeline.prepare import LessonVersions, prepare
 from course.pipeline.submission import CannotGrade, Settings, Submission
 
 __all__ = ["autograde", "CannotGrade", "Settings", "Submission", "Limits"]

@@ -43,8 +43,8 @@ import subprocess
 import threading
 import time
 from dataclasses import dataclass, field, fields
-from typing import NamedTuple
 from pathlib import Path
+from typing import NamedTuple
 
 import nbformat
 from nbclient import NotebookClient
@@ -54,7 +54,7 @@ from traitlets.config import Config
 from course import judge
 from course.client import answer, runner, wire
 from course.exercises import BY_CELL
-from course.nbmeta import is_autograded, grade_id, points
+from course.nbmeta import grade_id, is_autograded, points
 from course.pipeline import inert
 from course.pipeline.sandbox import SandboxedKernelManager
 

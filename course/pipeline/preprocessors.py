@@ -11,7 +11,6 @@ from traitlets import Unicode
 
 from course.nbmeta import grade_id, is_autograded
 
-
 # A failed check (course.grading.CheckFailed is an AssertionError): its message says it all.
 CHECK_ERRORS = ("AssertionError", "CheckFailed")
 

@@ -1,8 +1,7 @@
 """Claims of lesson 2 (see tests/test_claims.py): quote of the prose -> expressions that hold
 in the kernel after the source notebook has run; exemptions with their reasons."""
 
-from claims._reasons import DEFINITION, TASK, SET_UP, TIME, SUMMARY
-
+from claims._reasons import DEFINITION, SET_UP, SUMMARY, TASK, TIME
 
 SETUP = """
 MOM, NES, GD = ("метод импульса (η = 0.3, γ = 0.8)", "метод Нестерова (η = 0.3, γ = 0.8)",

@@ -18,7 +18,6 @@ from dataclasses import dataclass
 
 import numpy as np
 
-
 # Signals whose parts are capped: code, where few ways to write a function exist and
 # independent students can meet in one (free text, outputs and ids have no such limit).
 CAPPED = {"code"}

@@ -10,6 +10,7 @@ import time
 
 import numpy as np
 
+
 def flatten(tree, like):
     """Словарь массивов → один вектор; порядок ключей — как в словаре ``like``."""
     return np.concatenate([np.ravel(tree[k]) for k in like])
