@@ -46,8 +46,14 @@ class Settings:
         "help": "a function this long (in tokens) that two works share whole, and no one "
                 "else, counts as a whole part in common; a shorter one proportionally less"})
     look: float = field(default=6.0, metadata={
-        "help": "a pair is worth a look when it shares as much as this many fingerprints "
-                "that no one else holds"})
+        "help": "a pair is worth a look only when it shares at least as much as this many "
+                "fingerprints that no one else holds"})
+    tail_share: float = field(default=0.01, metadata={
+        "help": "... and when its score stands out among the class's closest pairs: this "
+                "share of all pairs"})
+    tail_min: int = field(default=30, metadata={"help": "... at least this many pairs"})
+    outlier: float = field(default=3.5, metadata={
+        "help": "... standing out means a modified z-score (median, MAD) above this"})
     shown: int = field(default=15, metadata={"help": "pairs shown per lesson in report.html"})
 
 
@@ -122,11 +128,11 @@ def analyse(course, lesson, settings=Settings()):
         works.append(work)
     _typos(works, model)
     weight = scoring.weights(works, settings)
-    return Result(lesson, {work.student: work for work in works},
-                  scoring.pairs(works, weight, list(SIGNALS),
-                                settings.part_cap * scoring.unit(len(works), settings),
-                                scoring.rare(len(works), settings)), weight,
-                  scoring.threshold(len(works), settings), notes)
+    pairs = scoring.pairs(works, weight, list(SIGNALS),
+                          settings.part_cap * scoring.unit(len(works), settings),
+                          scoring.rare(len(works), settings))
+    return Result(lesson, {work.student: work for work in works}, pairs, weight,
+                  scoring.threshold([p.score for p in pairs], len(works), settings), notes)
 
 
 def _typos(works, model):

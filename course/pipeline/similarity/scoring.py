@@ -43,10 +43,32 @@ def unit(count, settings):
     return math.log(rare(count, settings) / 2)
 
 
-def threshold(count, settings):
-    """The score from which a pair is worth a look: as much as ``Settings.look``
-    fingerprints that only these two works hold."""
+def floor(count, settings):
+    """The least score of a pair worth a look: as much as ``Settings.look`` fingerprints
+    that only these two works hold."""
     return settings.look * unit(count, settings)
+
+
+def threshold(scores, count, settings):
+    """The score from which a pair is worth a look in a class of ``count`` works whose pairs
+    sharing anything weighed have ``scores`` (every other pair scores 0): ``floor``, or more
+    when the class's own pairs call for it. Most pairs share nothing, so the comparison set
+    is the class's closest pairs, its top ``Settings.tail_share`` (at least
+    ``Settings.tail_min`` pairs); a pair is worth a look when its score is an outlier among
+    them, a modified z-score (0.6745 (x - median) / MAD, Iglewicz and Hoaglin, 1993) above
+    ``Settings.outlier`` (with the mean absolute deviation, 1.2533 · mean |x - median|, in
+    place of MAD / 0.6745 when MAD is 0). In a large class many honest pairs meet by
+    chance somewhere; the rule follows how far such chance goes in this class."""
+    pairs = count * (count - 1) // 2
+    size = min(pairs, max(settings.tail_min, int(settings.tail_share * pairs)))
+    top = np.zeros(size)
+    best = np.sort(np.asarray(scores, dtype=float))[::-1][:size]
+    top[:len(best)] = best
+    middle = np.median(top)
+    spread = np.median(np.abs(top - middle)) / 0.6745
+    if spread == 0:
+        spread = 1.2533 * np.mean(np.abs(top - middle))
+    return max(floor(count, settings), float(middle + settings.outlier * spread))
 
 
 def _scale(fingerprint, settings):
