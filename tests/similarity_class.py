@@ -594,6 +594,8 @@ def plant(kind, original, copier, lesson, rng, wrong):
         original.added = original.added or _added_cells(rng, 1)
         copier.copy_of, copier.verdicts = (original, _added_cells(rng, 2)), dict(original.verdicts)
     elif kind in ("renamed", "reordered"):
+        if kind == "reordered" and not any(map(_swaps, original.bodies.values())):
+            _give_independent_lines(original, lesson)
         change = ((lambda b: renamed(b, _parameters(lesson))) if kind == "renamed"
                   else reordered)
         copier.write({ex: change(body) for ex, body in original.bodies.items()},
@@ -605,6 +607,24 @@ def plant(kind, original, copier, lesson, rng, wrong):
     else:
         question = QUESTIONS[lesson][0]
         copier.answers[question] = reworded(original.answers[question], rng)
+
+
+def _lines(body):
+    return [line for line in body.splitlines() if not line.strip().startswith("#")]
+
+
+def _swaps(body):
+    """Whether ``reordered`` finds two neighbouring lines of ``body`` to swap."""
+    return _lines(reordered(body)) != _lines(body)
+
+
+def _give_independent_lines(student, lesson):
+    """Two habits that do not depend on each other put first in one of the student's
+    functions (same verdict: they change nothing), so that a copy can reorder its lines:
+    in some lessons every statement of every function uses the one before."""
+    exercise = next(ex for ex in student.bodies if {"w", "lr"} <= _parameters(lesson, ex))
+    student.write({exercise: "w = np.asarray(w)\nlr = float(lr)\n" + student.bodies[exercise]},
+                  student.verdicts)
 
 
 def _parameters(lesson, exercise=None):
