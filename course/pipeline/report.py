@@ -36,14 +36,14 @@ def mistake_text(verdict):
     return texts.get(key) or exercise.labels.get(key)
 
 
-def gather(course):
+def gather(root):
     """The report's data, read from the gradebook and the course folders: lessons, grades
     ({student: {lesson or "<lesson>:<exercise>": points}}), mistakes (Counter of (lesson,
     text)), flagged and notes ({(student, lesson): [sentences]}), max_points (per exercise
     key) and lesson_max (per lesson)."""
-    course = Path(course)
+    root = Path(root)
     grades, exercise_points, late = {}, {}, {}
-    with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gb:
+    with Gradebook(f"sqlite:///{root / 'gradebook.db'}") as gb:
         lesson_max = {a.name: a.max_score for a in gb.assignments if a.name in LESSONS}
         lessons = [lesson for lesson in LESSONS if lesson in lesson_max]
         for student in sorted(s.id for s in gb.students):
@@ -66,7 +66,7 @@ def gather(course):
                             row[key] = row.get(key, 0) + (grade.score or 0)
                             full[key] = full.get(key, 0) + grade.max_score
                 exercise_points.update(full)
-    records = submission.load_all(course)
+    records = submission.load_all(root)
     mistakes = Counter(
         (lesson, text) for (_, lesson), record in records.items() if record.graded
         for text in map(mistake_text, record.verdicts) if text)
@@ -116,10 +116,10 @@ def pass_rates(data):
     return rates
 
 
-def write(course, out_dir):
+def write(root, out_dir):
     """Write the tables as CSV files, report.png (plots) and report.html (plots and tables,
     one page to open in a browser) into ``out_dir``; the gathered data."""
-    data = gather(course)
+    data = gather(root)
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     found = tables(data)
@@ -140,7 +140,7 @@ def write(course, out_dir):
                         f"<table><tr>{cells}</tr>{body}</table>")
     from course.pipeline import similarity  # pairs worth a look; writes similarity.csv
 
-    sections.append(similarity.report_section(course, out))
+    sections.append(similarity.report_section(root, out))
     (out / "report.html").write_text(
         '<!DOCTYPE html>\n<html lang="ru"><head><meta charset="utf-8">'
         "<title>Отчёт по группе</title><style>body{font-family:sans-serif;margin:2em}"
