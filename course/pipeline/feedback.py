@@ -22,6 +22,7 @@ from nbconvert.filters.markdown_mistune import IPythonRenderer, MarkdownWithMath
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 TEMPLATE = "ru_feedback"
+FORMGRADE_TEMPLATE = "course_formgrade"  # formgrader's grading page without MathJax's CDN
 
 
 def _formgrader():
@@ -31,7 +32,8 @@ def _formgrader():
 
 
 def template_dirs():
-    """Where nbconvert finds ``TEMPLATE`` and nbgrader's ``feedback`` that it extends."""
+    """Where nbconvert finds ``TEMPLATE``, ``FORMGRADE_TEMPLATE`` and the nbgrader templates
+    they extend (``feedback``, ``formgrade``)."""
     return [str(TEMPLATES), str(_formgrader() / "templates")]
 
 
