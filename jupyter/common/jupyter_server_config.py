@@ -1,9 +1,10 @@
-"""The JupyterLab terminal of scripts/lab.sh: bash started with terminal.bashrc, in which
-this environment's programs (nbgrader, python with the course) come first on PATH.
+"""The JupyterLab terminal, in both views of scripts/lab.sh and on the course's JupyterHub:
+bash started with terminal.bashrc, in which this environment's programs (nbgrader, python
+with the course) come first on PATH.
 
 By default jupyter_server_terminals (app.py, initialize_handlers) starts ``$SHELL -l`` when
-the server has no tty: a login shell, whose /etc/profile (Debian's sets PATH outright)
-drops .venv/bin, so ``nbgrader collect`` answered «command not found». An interactive
+the server has no tty (lab.sh started from a launcher, every server JupyterHub spawns): a
+login shell, whose /etc/profile (Debian's sets PATH outright) drops .venv/bin, so ``nbgrader collect`` answered «command not found». An interactive
 non-login bash keeps the server's environment and reads the user's ~/.bashrc (from
 terminal.bashrc)."""
 
