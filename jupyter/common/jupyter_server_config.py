@@ -4,9 +4,9 @@ with the course) come first on PATH.
 
 By default jupyter_server_terminals (app.py, initialize_handlers) starts ``$SHELL -l`` when
 the server has no tty (lab.sh started from a launcher, every server JupyterHub spawns): a
-login shell, whose /etc/profile (Debian's sets PATH outright) drops .venv/bin, so ``nbgrader collect`` answered «command not found». An interactive
-non-login bash keeps the server's environment and reads the user's ~/.bashrc (from
-terminal.bashrc)."""
+login shell, whose /etc/profile (Debian's sets PATH outright) drops .venv/bin, so ``nbgrader
+collect`` answered «command not found». An interactive non-login bash keeps the server's
+environment and reads the user's ~/.bashrc (from terminal.bashrc)."""
 
 import os
 import shutil
