@@ -9,6 +9,7 @@ kernel printed counts), flags from the code scan, and what happened to a submiss
 intake and during grading (a renamed or broken file, a kernel death).
 """
 
+import base64
 import csv
 import html
 import textwrap
@@ -19,7 +20,7 @@ import matplotlib
 from nbgrader.api import Gradebook, MissingEntry
 
 from course.lessons import LESSONS, exercise_of
-from course.pipeline import ids, submission
+from course.pipeline import ids, inert, submission
 from course.pipeline.late import describe
 from course.russian import plural
 
@@ -118,7 +119,8 @@ def pass_rates(data):
 
 def write(root, out_dir):
     """Write the tables as CSV files, report.png (plots) and report.html (plots and tables,
-    one page to open in a browser) into ``out_dir``; the gathered data."""
+    one page to open in a browser, which runs no script and fetches nothing:
+    ``inert.with_csp``) into ``out_dir``; the gathered data."""
     data = gather(root)
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
@@ -141,15 +143,17 @@ def write(root, out_dir):
     from course.pipeline import similarity  # pairs worth a look; writes similarity.csv
 
     sections.append(similarity.report_section(root, out))
-    (out / "report.html").write_text(
+    png = base64.b64encode((out / "report.png").read_bytes()).decode()
+    (out / "report.html").write_text(inert.with_csp(
         '<!DOCTYPE html>\n<html lang="ru"><head><meta charset="utf-8">'
         "<title>Отчёт по группе</title><style>body{font-family:sans-serif;margin:2em}"
         "table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:.2em .5em;"
         "text-align:left}img{max-width:100%}</style></head><body>\n"
         f"<h1>Отчёт по группе: {plural(len(data['grades']), 'студент', 'студента', 'студентов')}"
         "</h1>\n"
-        '<img src="report.png" alt="распределение оценок, решаемость, частые ошибки">\n'
-        + "\n".join(sections) + "\n</body></html>\n", "utf-8")
+        f'<img src="data:image/png;base64,{png}" '
+        'alt="распределение оценок, решаемость, частые ошибки">\n'
+        + "\n".join(sections) + "\n</body></html>\n"), "utf-8")
     return data
 
 
