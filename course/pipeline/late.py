@@ -16,6 +16,7 @@ from pathlib import Path
 from nbgrader.plugins import LateSubmissionPlugin
 from traitlets import Enum, Float
 
+from course import russian
 from course.russian import plural
 
 DAY = 24 * 60 * 60
@@ -46,7 +47,7 @@ def describe(penalty):
     if penalty == int(penalty):
         amount = plural(int(penalty), "балл", "балла", "баллов")
     else:
-        amount = f"{penalty:.2f}".rstrip("0").replace(".", ",") + " балла"
+        amount = russian.number(penalty) + " балла"
     return f"штраф за опоздание: {amount}"
 
 

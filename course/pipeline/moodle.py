@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 
+from course import russian
 from course.lessons import exercise_of
 from course.pipeline.late import describe
 from course.russian import plural
@@ -139,20 +140,17 @@ def number(value, decsep=","):
     return f"{value:.2f}".replace(".", decsep)
 
 
-def _points(value):
-    """Points for a comment: '3', '2,5'."""
-    return f"{value:g}".replace(".", ",")
-
-
 def comment(lesson, result):
     """The short Russian comment on ``result``, one line (Moodle keeps no line breaks in
     worksheet cells)."""
-    parts = [f"{name} {_points(got)} из {_points(full)}" for name, got, full in result.exercises]
+    parts = [f"{name} {russian.number(got)} из {russian.number(full)}"
+             for name, got, full in result.exercises]
     got, full, pending = result.written
     if full:
         parts.append("письменные ответы ещё не проверены" if pending else
-                     f"письменные ответы {_points(got)} из {_points(full)}")
-    text = f"Урок {lesson}: {_points(result.score)} из {_points(result.max_score)} баллов"
+                     f"письменные ответы {russian.number(got)} из {russian.number(full)}")
+    text = (f"Урок {lesson}: {russian.number(result.score)} из "
+            f"{russian.number(result.max_score)} баллов")
     if result.penalty:
         text += f" ({describe(result.penalty)})"
     return text + ". " + "; ".join(parts) + "."

@@ -19,6 +19,7 @@ from pathlib import Path
 import matplotlib
 from nbgrader.api import Gradebook, MissingEntry
 
+from course import russian
 from course.lessons import LESSONS, exercise_of
 from course.pipeline import ids, inert, submission
 from course.pipeline.late import describe
@@ -117,6 +118,11 @@ def pass_rates(data):
     return rates
 
 
+def _shown(value):
+    """A table cell of report.html: numbers written the Russian way ('12', '2,5')."""
+    return russian.number(value) if isinstance(value, float) else str(value)
+
+
 def write(root, out_dir):
     """Write the tables as CSV files, report.png (plots) and report.html (plots and tables,
     one page to open in a browser, which runs no script and fetches nothing:
@@ -135,7 +141,7 @@ def write(root, out_dir):
     sections = []
     for name, (title, header, rows) in found.items():
         cells = "".join(f"<th>{html.escape(str(h))}</th>" for h in header)
-        body = "".join("<tr>" + "".join(f"<td>{html.escape(str(v))}</td>" for v in row)
+        body = "".join("<tr>" + "".join(f"<td>{html.escape(_shown(v))}</td>" for v in row)
                        + "</tr>" for row in rows) or (
             f'<tr><td colspan="{len(header)}">нет</td></tr>')
         sections.append(f'<h2>{title} <a href="{name}">({name})</a></h2>\n'
