@@ -1,8 +1,8 @@
 """Russian spelling of everything students and instructors read, by hunspell (ru_RU).
 
 Checked: notebook prose and strings (source/), the helper kit, the Russian messages of the
-course package and of its student panel (TypeScript), the README. Words hunspell does not know
-must be in spelling_allowlist.txt.
+course package and of its student panel (TypeScript, and the Russian it adds to JupyterLab's
+own strings), the README. Words hunspell does not know must be in spelling_allowlist.txt.
 """
 
 import ast
@@ -59,6 +59,9 @@ def _texts():
         yield path.relative_to(ROOT).as_posix(), _python_strings(path.read_text("utf-8"))
     for path in sorted((ROOT / "course" / "panel" / "frontend" / "src").rglob("*.ts")):
         yield path.relative_to(ROOT).as_posix(), path.read_text("utf-8")  # the student panel
+    # the Russian it adds to JupyterLab's own strings
+    for path in sorted((ROOT / "course" / "panel" / "frontend" / "src").rglob("*.json")):
+        yield path.relative_to(ROOT).as_posix(), path.read_text("utf-8")
     readme = ROOT / "README.md"
     yield "README.md", _markdown_prose(readme.read_text("utf-8"))
 
