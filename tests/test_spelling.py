@@ -1,9 +1,9 @@
 """Russian spelling of everything students and instructors read, by hunspell (ru_RU).
 
 Checked: notebook prose and strings (source/), the helper kit, the Russian messages of the
-course package and of its student panel (TypeScript), the README. Words hunspell does not know
-must be in spelling_allowlist.txt. The same texts must not use the variants the glossary
-(COURSE_SPEC.md, §Russian) rules out.
+course package and of its student panel (TypeScript, and the Russian it adds to JupyterLab's
+own strings), the README. Words hunspell does not know must be in spelling_allowlist.txt. The
+same texts must not use the variants the glossary (COURSE_SPEC.md, §Russian) rules out.
 """
 
 import ast
@@ -60,6 +60,9 @@ def _texts():
         yield path.relative_to(ROOT).as_posix(), _python_strings(path.read_text("utf-8"))
     for path in sorted((ROOT / "course" / "panel" / "frontend" / "src").rglob("*.ts")):
         yield path.relative_to(ROOT).as_posix(), path.read_text("utf-8")  # the student panel
+    # the Russian it adds to JupyterLab's own strings
+    for path in sorted((ROOT / "course" / "panel" / "frontend" / "src").rglob("*.json")):
+        yield path.relative_to(ROOT).as_posix(), path.read_text("utf-8")
     readme = ROOT / "README.md"
     yield "README.md", _markdown_prose(readme.read_text("utf-8"))
 
