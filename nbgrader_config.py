@@ -61,6 +61,12 @@ c.FeedbackExporter.extra_template_basedirs = feedback.template_dirs()
 c.FeedbackExporter.extra_template_paths = feedback.template_paths()
 c.FeedbackExporter.exclude_input_prompt = True  # no «In [12]:» beside the cells
 c.HTMLExporter.filters = {"markdown2html": feedback.markdown2html}
+# formgrader's grading page: nbgrader's own template, but no MathJax from a CDN (the formulas
+# are MathML; course/pipeline/templates/course_formgrade gives formgrade.js the start-up
+# signal it waits for), so it works offline and tells no CDN who grades.
+c.HTMLExporter.template_name = feedback.FORMGRADE_TEMPLATE
+c.HTMLExporter.extra_template_basedirs = feedback.template_dirs()
+c.HTMLExporter.extra_template_paths = feedback.template_paths()
 
 # Late work (course/pipeline/late.py): due dates are set in formgrader («Manage Assignments»)
 # or with nbgrader db assignment add LESSON --duedate="2027-02-14 23:59:00 Europe/Moscow";

@@ -20,10 +20,10 @@ def environment(base=None):
             + base.get("PATH", "")}
 
 
-def run_nbgrader(args, course_dir):
-    """Run ``nbgrader *args`` with this interpreter in ``course_dir``; the completed process."""
+def run_nbgrader(args, root):
+    """Run ``nbgrader *args`` with this interpreter in ``root``; the completed process."""
     return subprocess.run([sys.executable, "-m", "nbgrader", *args, "--log-level=WARN"],
-                          cwd=course_dir, capture_output=True, text=True, env=environment())
+                          cwd=root, capture_output=True, text=True, env=environment())
 
 
 def autograde_in_process(root, args):

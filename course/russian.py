@@ -10,3 +10,8 @@ def plural(n, one, few, many):
     else:
         word = many
     return f"{n} {word}"
+
+
+def number(value):
+    """A number of points the Russian way, to two decimals at most: '3', '2,5', '1,33'."""
+    return f"{round(value, 2):g}".replace(".", ",")

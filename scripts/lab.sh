@@ -17,11 +17,11 @@ role=student
 if [ "${1:-}" = "--instructor" ]; then role=instructor; shift; fi
 if [ "$(id -u)" = 0 ]; then set -- --allow-root "$@"; fi  # containers often run as root
 course=gd-optimizers  # CourseDirectory.course_id in nbgrader_config.py
-# jupyter/common: both views (no news pop-up, encrypted kernel connections, Validate reports
-# an error in any cell); jupyter/student:
-# the student view; jupyter/local: this machine (the exchange in exchange/, no websocket
-# keep-alive pings, whose timeouts only print warnings here; a terminal whose PATH starts
-# with this environment, so that nbgrader and python -m course work there).
+# jupyter/common: both views, here and on the hub (no news pop-up, encrypted kernel
+# connections, Validate reports an error in any cell, a terminal whose PATH starts with this
+# environment, so that nbgrader and python -m course work there); jupyter/student: the
+# student view; jupyter/local: this machine (the exchange in exchange/, no websocket
+# keep-alive pings, whose timeouts only print warnings here).
 views="$PWD/jupyter/common"
 if [ "$role" = student ]; then views="$PWD/jupyter/student:$views"; fi
 export JUPYTER_CONFIG_PATH="$views:$PWD/jupyter/local${JUPYTER_CONFIG_PATH:+:$JUPYTER_CONFIG_PATH}"

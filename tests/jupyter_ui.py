@@ -37,6 +37,16 @@ GET_LESSON = "Получить урок"  # followed by the lesson's folder: «�
 README_LABELS = [*RUN_ALL, FORMGRADER[1], CHECK, HAND_IN, GET_FEEDBACK, GET_LESSON]
 PANEL = "#gd-course-panel"
 _LATIN = re.compile(r"[A-Za-z]{2,}")
+# Latin words that JupyterLab's Russian UI shows as they are: the kernel's name («Python 3
+# (ipykernel)») and the format of text cells («Markdown», the language pack's own choice).
+TECHNICAL = {"Python", "ipykernel", "Markdown"}
+# What a student reads of JupyterLab itself around a lesson: the menu bar, the notebook's
+# toolbar and the status bar.
+LAB_CHROME = ("#jp-menu-panel", ".jp-NotebookPanel-toolbar:visible", "#jp-main-statusbar")
+# The menus a lesson is worked through with: their items too, not just the titles. Not «Файл»:
+# JupyterLab names the notebook's file type «Notebook» there («Сохранить Notebook»), a name its
+# document registry takes before the translator is loaded (README: what stays in English).
+LESSON_MENUS = ("Редактировать", "Выполнить", "Ядро")
 
 
 # What a Jupyter server logs when a browser's kernel connection drops and comes back, which a

@@ -418,13 +418,41 @@ def test_no_script_of_a_student_runs_on_the_formgrader_page(batch, browser):
                 time.sleep(0.5)
         else:
             pytest.fail(f"the Jupyter server did not start: {log.read_text()[-2000:]}")
-        pwned, shown = _pwned(browser, f"{base}/formgrader/submissions/{submission}/"
-                                       f"?token={token}")
+        url = f"{base}/formgrader/submissions/{submission}/?token={token}"
+        pwned, shown = _pwned(browser, url)
         assert "Мой ответ." in shown and "готово" in shown, log.read_text()[-2000:]
         assert pwned is None
+        _works_offline(browser, url)
     finally:
         server.terminate()
         server.wait(timeout=30)
+
+
+def _works_offline(browser, url):
+    """formgrader's grading page asks nothing of the internet (no MathJax from a CDN), its
+    formulas are typeset all the same (MathML), and its script starts up without errors
+    (formgrade.js marks MathJax loaded at the end of its start-up)."""
+    from jupyter_ui import new_page
+
+    page = new_page(browser)
+    outside, errors = [], []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+
+    def local_only(route):
+        if route.request.url.startswith("http://127.0.0.1"):
+            route.continue_()
+        else:
+            outside.append(route.request.url)
+            route.abort()
+
+    page.route("**/*", local_only)
+    try:
+        page.goto(url)
+        page.wait_for_function("window.MathJax && window.MathJax.loaded === true", timeout=15000)
+        assert page.locator("math").count() > 10
+    finally:
+        page.context.close()
+    assert outside == [] and errors == []
 
 
 def test_the_watchdog_counts_threads_not_processes():

@@ -429,7 +429,8 @@ def test_the_class_report_lists_scores_mistakes_flags_and_notes(graded, tmp_path
         "utf-8")
     assert (tmp_path / "report.png").stat().st_size > 10_000
     page = (tmp_path / "report.html").read_text("utf-8")
-    assert 'src="report.png"' in page and "шаг сделан вдоль градиента (w + η·g)" in page
+    assert 'src="data:image/png;base64,' in page and "шаг сделан вдоль градиента (w + η·g)" in page
+    assert '<meta http-equiv="Content-Security-Policy"' in page.split("<body>")[0]
     assert "<td>faker</td>" in page and "course/grading.py" in page
 
 

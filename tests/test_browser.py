@@ -12,6 +12,7 @@ test-artifacts/browser/. Without Chromium or Playwright the tests skip, except u
 they fail.
 """
 
+import hashlib
 import os
 import re
 import shutil
@@ -28,11 +29,14 @@ from jupyter_ui import (
     FORMGRADER,
     GET_FEEDBACK,
     HAND_IN,
+    LAB_CHROME,
+    LESSON_MENUS,
     NBGRADER_MENU,
     OPEN_FEEDBACK,
     PANEL,
     README_LABELS,
     RUN_ALL,
+    TECHNICAL,
     check_lesson,
     chromium,
     english_words,
@@ -84,6 +88,13 @@ def _course(tmp):
         shutil.copytree(ROOT / name, course / name)
     for name in ("requirements.lock", "pyproject.toml"):
         shutil.copy(ROOT / name, course / name)
+    # scripts/setup.sh (run by lab.sh) reinstalls when its stamp is stale, and from this copy
+    # it would install the course into the shared .venv from a folder without the package.
+    stamp = hashlib.sha256(b"".join((ROOT / name).read_bytes()
+                                    for name in ("requirements.lock", "pyproject.toml")))
+    if (ROOT / ".venv" / ".setup-stamp").read_text().strip() != stamp.hexdigest():
+        pytest.fail(".venv is older than requirements.lock or pyproject.toml: run "
+                    "`bash -c 'source scripts/setup.sh'` first")
     (course / ".venv").symlink_to(ROOT / ".venv")
     # nbgrader keeps the student's copies of their submissions in the user's Jupyter data
     # folder; this course keeps its own, so that its history of submissions starts empty.
@@ -161,6 +172,18 @@ def student_lab(course):
 
 
 @pytest.fixture(scope="module")
+def moodle_lab(tmp_path_factory):
+    """The student's view of a course whose work goes to Moodle: no nbgrader exchange (its
+    folder does not exist); the base URL and the course."""
+    course = _course(tmp_path_factory.mktemp("moodle"))
+    with open(course / "jupyter" / "local" / "nbgrader_config.py", "a") as config:
+        config.write(f"c.Exchange.root = {str(course / 'no-exchange')!r}\n")
+    proc, base, _ = _start_lab(course)
+    yield {"base": base, "course": course}
+    _stop(proc)
+
+
+@pytest.fixture(scope="module")
 def instructor_lab(course):
     proc, base, _ = _start_lab(course, "--instructor")
     yield base
@@ -210,6 +233,26 @@ def test_student_view_has_the_panel_and_none_of_nbgraders_english_tools(page, st
     names = {item["name"] for item in page.request.get(f"{base}/api/contents?token={TOKEN}")
              .json()["content"]}
     assert names == {p.name for p in (ROOT / "release").iterdir() if p.is_dir()}, names
+
+
+def test_jupyterlab_around_the_lesson_speaks_russian(page, student_lab):
+    """The menu bar, the notebook's toolbar, the status bar («Ячейка 1/56») and the items of
+    the menus a lesson is worked with: no English but the kernel's and the file's names."""
+    open_notebook(page, _lab_url(student_lab["base"], f"{LESSON}/{LESSON}.ipynb"))
+    page.locator(".jp-Notebook .jp-Cell").first.click()
+    # Until the kernel is up the kernel's name reads «No Kernel»: JupyterLab's notebook
+    # context makes its session without the translator (README: what stays in English).
+    expect(page.locator("#jp-main-statusbar")).to_contain_text("Python 3 (ipykernel)")
+    expect(page.locator("#jp-main-statusbar")).to_contain_text("Ячейка 1/")
+    folder = student_lab["course"] / "student" / LESSON
+    allowed = TECHNICAL | identifiers(*(path.name for path in folder.glob("*.ipynb")))
+    seen = {where: page.locator(where).first.inner_text() for where in LAB_CHROME}
+    for menu in LESSON_MENUS:
+        seen[menu] = " ".join(menu_items(page, menu))
+        page.keyboard.press("Escape")
+    english = {where: english_words(text, allowed) for where, text in seen.items()}
+    assert not any(english.values()), english
+    page.screenshot(path=str(SHOTS / "3-russian-lab.png"))
 
 
 def test_solved_lesson_runs_shows_plots_and_passes_every_visible_check(page, student_lab):
@@ -287,6 +330,39 @@ def test_hand_in_then_fetch_the_feedback_in_the_panel(page, student_lab):
     feedback = opened.value
     expect(feedback.locator("body")).to_contain_text("Отзыв: 18 из 20 баллов.")
     feedback.close()
+
+
+def test_without_an_exchange_the_panel_explains_the_upload_and_downloads_the_notebook(
+        page, moodle_lab, tmp_path):
+    """The Moodle route: «Сдать» in the toolbar opens the panel, which says in Russian how to
+    hand the lesson in, and «Скачать ноутбук» saves the lesson and downloads it: the student's
+    notebook as it is on disk, with the line they have just typed."""
+    mine = moodle_lab["course"] / "student" / LESSON / f"{LESSON}.ipynb"
+    open_notebook(page, _lab_url(moodle_lab["base"], f"{LESSON}/{LESSON}.ipynb"))
+    toolbar_button(page, HAND_IN).click()
+    panel = page.locator(PANEL)
+    expect(panel).to_be_visible()
+    expect(panel).to_contain_text("работы сдают не здесь, а в системе курса")
+    expect(panel.locator(".gd-CoursePanel-result")).to_have_count(0)  # no error shown
+    text = _panel_text(page)
+    assert f"скачайте файл {LESSON}.ipynb" in text and "«Скачать»" in text, text
+    assert english_words(text, {"Moodle"} | identifiers(mine.name)) == [], text
+    expect(panel.locator(".gd-SubmitButton")).to_have_count(0)
+    mark = "# мой ответ: 42"
+    page.locator(".jp-Notebook .jp-CodeCell .cm-content").first.click()
+    page.keyboard.press("Control+End")
+    page.keyboard.type("\n" + mark)
+    page.screenshot(path=str(SHOTS / "10-moodle-panel.png"))
+    with page.expect_download() as started:
+        panel.get_by_role("button", name="Скачать ноутбук", exact=True).click()
+    download = started.value
+    assert download.suggested_filename == mine.name
+    got = tmp_path / download.suggested_filename
+    download.save_as(got)
+    assert got.read_bytes() == mine.read_bytes()  # saved first, then that file
+    downloaded = read_nb(got)
+    assert any(mark in cell.source for cell in downloaded.cells if cell.cell_type == "code")
+    assert downloaded.cells[0].source.startswith("# Урок 1.")
 
 
 def test_working_leaves_the_release_as_it_was_and_the_terminal_quiet(student_lab):

@@ -9,9 +9,8 @@ not what comes out. Nothing of this reaches students: the notebooks stay as they
 Every sentence of every markdown cell (theory, experiments, model answers) that states a
 number or a comparison must overlap a claim's quote, unless it is exempt, explicitly:
 ``EXEMPT`` maps a quote of such a sentence to the reason it is not checked (a definition, an
-exercise's statement, a machine-dependent time...), ``EXEMPT_CELLS`` maps a cell id to the
-reason none of its sentences is (the plan, a question's statement), and ``UNCHECKED`` lists
-quotes of sentences that should be checked and are not yet (a lesson's visible debt).
+exercise's statement, a machine-dependent time...), and ``EXEMPT_CELLS`` maps a cell id to the
+reason none of its sentences is (the plan, a question's statement).
 """
 
 import importlib.util
@@ -61,7 +60,7 @@ def exemptions_of(lesson):
     spec = importlib.util.spec_from_file_location(f"claims_{lesson}", path)
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
-    quotes = [*getattr(module, "EXEMPT", {}), *getattr(module, "UNCHECKED", ())]
+    quotes = list(getattr(module, "EXEMPT", {}))
     cells = set(getattr(module, "EXEMPT_CELLS", {})) | set(getattr(module, "SET_UP_CELLS", ()))
     return quotes, cells
 

@@ -9,7 +9,8 @@ the instructor, teacher, whose home holds the course directory.
 In headless Chromium each student logs in, fetches the lesson with the course's panel
 («Получить урок»), solves it (ivanov right; petrova first right, then with a wrong
 sgd_update), checks it («Проверить урок») and hands it in («Сдать»; petrova twice).
-The instructor collects, grades with ``python -m course autograde``,
+The instructor collects with ``python -m course collect`` (each submission's owner checked
+against its student id, real system users here), grades with ``python -m course autograde``,
 makes feedback with ``python -m course feedback`` and releases it, with the environment their
 hub server has. Each student fetches their own feedback in the panel («Получить отзыв») and
 reads the Russian diagnosis.
@@ -295,7 +296,10 @@ def hub():
             source = read_nb(course / "source" / LESSON / f"{LESSON}.ipynb")
             pages = {user: _student_works(browser, url, homes[user], user, source, answers)
                      for user, answers in [("ivanov", [None]), ("petrova", [None, WRONG_SGD])]}
-            _as(INSTRUCTOR, [*nbgrader, "collect", LESSON], course, env)
+            # the README's command: the course's collect, which checks each submission's owner
+            # against its student id (real system users here) and refuses links and the like
+            collected = _as(INSTRUCTOR, [sys.executable, "-m", "course", "collect", LESSON,
+                                         "--root", str(course)], course, env)
             graded = _as(INSTRUCTOR, [sys.executable, "-m", "course", "autograde", LESSON,
                                       "--root", str(course)], course, env)
             fed = _as(INSTRUCTOR, [sys.executable, "-m", "course", "feedback", LESSON,
@@ -311,7 +315,8 @@ def hub():
             scores = {s.student.id: s.score for s in gb.find_assignment(LESSON).submissions}
         log = (machine.base / "jupyterhub.log").read_text("utf-8", "replace")
         yield {"scores": scores, "feedback": feedback, "views": views, "forbidden": forbidden,
-               "log": log, "autograde": graded.stdout, "feedback_cli": fed.stdout,
+               "log": log, "collect": collected.stdout, "autograde": graded.stdout,
+               "feedback_cli": fed.stdout,
                "points": auto_points(source),
                "points_wrong_sgd": auto_points(source, exclude="sgd_update")}
     finally:
@@ -400,6 +405,7 @@ def _try_the_others_work(machine, homes, user):
 def test_each_students_last_submission_is_graded(hub):
     assert hub["scores"] == {"ivanov": hub["points"], "petrova": hub["points_wrong_sgd"]}
     assert "Оценено работ: 2" in hub["autograde"]
+    assert "Собрано работ: 2" in hub["collect"] and "НЕ собрана" not in hub["collect"]
 
 
 def test_each_student_reads_their_own_feedback_in_russian(hub):

@@ -20,7 +20,7 @@ from course.assign.solved import fill_solutions
 from course.exercises import ALL, of_lesson
 from course.lessons import ROOT, notebook
 from course.nbmeta import grade_id, is_experiment
-from course.panel import LABEXTENSION
+from course.panel import FRONTEND, LABEXTENSION
 from course.panel.build import SOURCE_HASH, source_hash
 from course.panel.exchange import Exchange, lesson_of, when
 from course.panel.lesson import is_answered, plan, title_above
@@ -256,3 +256,41 @@ def test_the_shipped_labextension_is_built_from_the_current_source():
     # scripts/setup.sh installed it where JupyterLab looks for prebuilt extensions
     installed = Path(sys.prefix) / "share" / "jupyter" / "labextensions" / meta["name"]
     assert installed.resolve() == LABEXTENSION
+
+
+def _language_pack():
+    """The folder of the official Russian language pack's strings, one JSON file a domain."""
+    import jupyterlab_language_pack_ru_RU as pack
+
+    return Path(pack.__file__).parent / "locale" / "ru_RU" / "LC_MESSAGES"
+
+
+def test_the_russian_supplement_fills_only_what_the_language_pack_lacks():
+    """course/panel/frontend/src/ru_RU.json: Russian for JupyterLab strings the pack does not
+    translate (or «translates» with the English itself). An entry that the pack has learnt is
+    dropped from it: the pack's own wording wins anyway."""
+    supplement = json.loads((FRONTEND / "src" / "ru_RU.json").read_text("utf-8"))
+    assert supplement["jupyterlab"]["Cell %1/%2"] == ["Ячейка %1/%2"]  # the status bar's
+    for domain, strings in supplement.items():
+        pack = json.loads((_language_pack() / f"{domain}.json").read_text("utf-8"))
+        assert pack[""]["language"] == "ru-RU"
+        for msgid, texts in strings.items():
+            own = pack.get(msgid)
+            assert not own or all(text == msgid for text in own), (
+                f"the language pack translates {msgid!r} now: drop it from ru_RU.json")
+            english = msgid.split("\x04")[-1]  # "menu\x04Workspaces": the menu's «Workspaces»
+            assert len(texts) == 1 and re.search("[а-яё]", texts[0], re.I), (msgid, texts)
+            assert sorted(re.findall(r"%\d", texts[0])) == sorted(re.findall(r"%\d", english))
+            assert texts[0].endswith("…") == english.endswith("…"), (msgid, texts)
+
+
+def test_jupyterlab_starts_in_russian_with_the_supplement():
+    """The environment's JupyterLab defaults to Russian (scripts/setup.sh writes JupyterLab's
+    settings overrides), and its translations come through the panel's connector, which
+    replaces JupyterLab's own (the extension's package.json disables that plugin)."""
+    overrides = Path(sys.prefix) / "share" / "jupyter" / "lab" / "settings" / "overrides.json"
+    locale = json.loads(overrides.read_text("utf-8"))["@jupyterlab/translation-extension:plugin"]
+    assert locale == {"locale": "ru_RU"}
+    meta = json.loads((LABEXTENSION / "package.json").read_text("utf-8"))
+    assert meta["jupyterlab"]["disabledExtensions"] == [
+        "@jupyterlab/translation-extension:translator-connector"]

@@ -1,6 +1,7 @@
-"""The JupyterLab terminal of ``scripts/lab.sh``: the README's commands (``nbgrader ...``,
-``python -m course ...``) work there. jupyter_server_terminals starts a login shell when the
-server has no tty, and Debian's /etc/profile resets PATH in it, dropping .venv/bin."""
+"""The JupyterLab terminal of ``scripts/lab.sh`` and of the course's JupyterHub: the README's
+commands (``nbgrader ...``, ``python -m course ...``) work there. jupyter_server_terminals
+starts a login shell when the server has no tty, and Debian's /etc/profile resets PATH in it,
+dropping .venv/bin."""
 
 import json
 import os
@@ -8,9 +9,11 @@ import subprocess
 import sys
 import time
 import urllib.request
+from types import SimpleNamespace
 
 import pytest
 from jupyter_ui import free_port
+from traitlets.config import PyFileConfigLoader
 
 from course.lessons import ROOT
 
@@ -29,14 +32,39 @@ def _api(port, path, token, method="GET"):
         return json.loads(answer.read() or b"null")
 
 
-@pytest.fixture
-def server(tmp_path):
-    """A Jupyter server configured as lab.sh configures the instructor's (no tty, as when
-    lab.sh runs from a desktop launcher or a CI job); (port, token)."""
+PLAIN_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
+
+
+def _hub_environment(user):
+    """The environment JupyterHub gives the server of ``user`` (hub/jupyterhub_config.py's
+    Spawner.environment and pre_spawn_hook, run on a stand-in spawner); ``ivanova`` is an
+    instructor."""
+    os.environ["COURSE_INSTRUCTORS"] = "ivanova"
+    try:
+        config = PyFileConfigLoader("jupyterhub_config.py", path=str(ROOT / "hub")).load_config()
+    finally:
+        del os.environ["COURSE_INSTRUCTORS"]
+    spawner = SimpleNamespace(environment=dict(config.Spawner.environment),
+                              user=SimpleNamespace(name=user))
+    config.Spawner.pre_spawn_hook(spawner)
+    return spawner.environment
+
+
+VIEWS = {  # JUPYTER_CONFIG_PATH and PATH of the server, by who runs it
+    "lab.sh --instructor": lambda: {"JUPYTER_CONFIG_PATH": f"{ROOT / 'jupyter/common'}:"
+                                                           f"{ROOT / 'jupyter/local'}"},
+    "hub, instructor": lambda: _hub_environment("ivanova"),
+    "hub, student": lambda: _hub_environment("petrov"),
+}
+
+
+@pytest.fixture(params=sorted(VIEWS))
+def server(tmp_path, request):
+    """A Jupyter server configured as lab.sh or JupyterHub configures it, started with no
+    tty (as from a desktop launcher, a CI job or the hub) and a PATH without this
+    environment; (port, token)."""
     port, token = free_port(), "терминал-тест".encode().hex()
-    env = {**os.environ, "JUPYTER_CONFIG_PATH": f"{ROOT / 'jupyter/common'}:"
-                                                f"{ROOT / 'jupyter/local'}",
-           "PATH": "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"}
+    env = {**os.environ, "PATH": PLAIN_PATH, **VIEWS[request.param]()}
     proc = subprocess.Popen(
         [sys.executable, "-m", "jupyter", "server", f"--port={port}", "--no-browser",
          f"--IdentityProvider.token={token}", f"--ServerApp.root_dir={ROOT}",

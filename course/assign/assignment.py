@@ -39,21 +39,21 @@ class BuildFailed(Exception):
     """nbgrader could not build a lesson; the message is nbgrader's own output."""
 
 
-def generate(lesson, course_dir=ROOT):
-    """``nbgrader generate_assignment`` for one lesson in ``course_dir``; ``BuildFailed``
+def generate(lesson, root=ROOT):
+    """``nbgrader generate_assignment`` for one lesson in ``root``; ``BuildFailed``
     (with nbgrader's output) when it fails."""
-    done = run_nbgrader(["generate_assignment", lesson, "--force"], course_dir)
+    done = run_nbgrader(["generate_assignment", lesson, "--force"], root)
     if done.returncode != 0:
         raise BuildFailed(f"{done.stdout}{done.stderr}".strip())
 
 
-def unregistered(lessons, course_dir=ROOT):
-    """The ``lessons`` whose notebooks nbgrader's gradebook in ``course_dir`` does not know
+def unregistered(lessons, root=ROOT):
+    """The ``lessons`` whose notebooks nbgrader's gradebook in ``root`` does not know
     yet (never generated there: a fresh clone has no gradebook.db; a due date set first in
     formgrader or ``nbgrader db assignment add`` makes a lesson without notebooks)."""
     from nbgrader.api import Gradebook
 
-    path = Path(course_dir) / "gradebook.db"
+    path = Path(root) / "gradebook.db"
     if not path.is_file():
         return list(lessons)
     with Gradebook(f"sqlite:///{path}") as gb:
@@ -61,13 +61,13 @@ def unregistered(lessons, course_dir=ROOT):
     return [lesson for lesson in lessons if lesson not in known]
 
 
-def register(lesson, course_dir=ROOT):
+def register(lesson, root=ROOT):
     """Record ``lesson`` (its cells and points, from source/) in the gradebook of
-    ``course_dir``, as ``nbgrader generate_assignment`` does, leaving release/ as it is (the
+    ``root``, as ``nbgrader generate_assignment`` does, leaving release/ as it is (the
     student version is generated into a temporary folder and dropped)."""
     with tempfile.TemporaryDirectory() as scratch:
         done = run_nbgrader(["generate_assignment", lesson, "--force",
-                             f"--CourseDirectory.release_directory={scratch}"], course_dir)
+                             f"--CourseDirectory.release_directory={scratch}"], root)
     if done.returncode != 0:
         raise RuntimeError(f"nbgrader generate_assignment {lesson}:\n{done.stdout}{done.stderr}")
 

@@ -48,8 +48,8 @@ def _drawn_cases(rng):
         case("t = 1 с разогревом: η = η_max·1/W", 1, a, b, c, d),
         case("t = W: конец разогрева, η = η_max", c, a, b, c, d),
         case("середина косинусной фазы, t = W + (T − W)/2", c + (d - c) // 2, a, b, c, d),
-        case("t = T: конец отжига, η = η_min", d, a, b, c, d),
-        case("t > T: после отжига η = η_min", d + int(rng.integers(1, 50)), a, b, c, d),
+        case("t = T: конец косинусной фазы, η = η_min", d, a, b, c, d),
+        case("t > T: после конца расписания η = η_min", d + int(rng.integers(1, 50)), a, b, c, d),
         case("без разогрева (W = 0), t = 1", 1, no_warmup[0], no_warmup[1], 0, no_warmup[3]),
         _curve(f"весь график при η_max = {lr_max}, η_min = {lr_min}, W = {warmup}, "
                f"T = {total}: t = 1…{total + 10}", lr_max, lr_min, warmup, total, total + 10),

@@ -20,28 +20,28 @@ SECRET_FILE = ".course_secret"
 _UNSAVED = {}  # course folder -> a new secret not yet written (nothing recorded yet)
 
 
-def course_secret(course):
-    """The course's secret (bytes): ``course``/``SECRET_FILE``, or, before it exists, a new
+def course_secret(root):
+    """The course's secret (bytes): ``root``/``SECRET_FILE``, or, before it exists, a new
     one kept in this process until ``keep_secret`` writes it (a run that records nothing
     writes nothing)."""
-    path = Path(course) / SECRET_FILE
+    path = Path(root) / SECRET_FILE
     if path.is_file():
         return path.read_bytes()
-    return _UNSAVED.setdefault(str(Path(course).resolve()), secrets.token_hex(32).encode())
+    return _UNSAVED.setdefault(str(Path(root).resolve()), secrets.token_hex(32).encode())
 
 
-def keep_secret(course):
+def keep_secret(root):
     """Write the secret ``course_secret`` gave (readable by its owner only), unless the
     file exists: from now on, grades drawn with it are recorded."""
-    path = Path(course) / SECRET_FILE
-    secret = course_secret(course)
+    path = Path(root) / SECRET_FILE
+    secret = course_secret(root)
     try:
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     except FileExistsError:
         return
     with os.fdopen(fd, "wb") as f:
         f.write(secret)
-    _UNSAVED.pop(str(Path(course).resolve()), None)
+    _UNSAVED.pop(str(Path(root).resolve()), None)
 
 
 def submission_seed(secret, student, lesson, notebook):

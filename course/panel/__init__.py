@@ -5,7 +5,9 @@ lessons with ``lesson``, nbgrader's exchange in ``exchange``) and a JupyterLab e
 (TypeScript in ``frontend/``, shipped prebuilt in ``labextension/``, which
 ``scripts/setup.sh`` installs into the environment). The student view turns the server
 extension on (``jupyter/student/jupyter_server_config.json``); without it the lab extension
-shows nothing.
+shows no panel. Its second plugin (``frontend/src/translations.ts``) serves in both views:
+JupyterLab's strings that the Russian language pack lacks get Russian from
+``frontend/src/ru_RU.json``.
 """
 
 from pathlib import Path

@@ -77,26 +77,26 @@ def _extra(folder, lesson, kit):
                   and not (kit / p.relative_to(folder)).is_file())
 
 
-def _read(course, student, lesson):
+def _read(root, student, lesson):
     """The record of ``student``'s ``lesson`` as intake left it, with the notebook read."""
-    found = submission.load(course, student, lesson)
+    found = submission.load(root, student, lesson)
     found = Submission(student, lesson, intake_notes=found.intake_notes)
     found.notebook, reason = notebooks.read_notebook(
-        course / "submitted" / student / lesson / f"{lesson}.ipynb")
+        root / "submitted" / student / lesson / f"{lesson}.ipynb")
     if found.notebook is None:
         found.unreadable = reason or "нет файла"
         found.notes.append(notes.unreadable(lesson, reason))
     return found
 
 
-def _versions(course, lessons):
+def _versions(root, lessons):
     """{lesson: LessonVersions}, read as submissions are."""
     found = {}
     for lesson in lessons:
         nbs = {}
         for where in ("source", "release"):
             nbs[where], reason = notebooks.read_notebook(
-                course / where / lesson / f"{lesson}.ipynb")
+                root / where / lesson / f"{lesson}.ipynb")
             if nbs[where] is None:
                 raise CannotGrade(f"Не читается {where}/{lesson}/{lesson}.ipynb ({reason}).")
         found[lesson] = LessonVersions(lesson, **nbs)
@@ -113,7 +113,7 @@ def _require_sandbox():
             "гарантий).")
 
 
-def autograde(course, lessons, students=None, settings=None, progress=None, timings=None):
+def autograde(root, lessons, students=None, settings=None, progress=None, timings=None):
     """Grade each of ``lessons`` for ``students`` (default: everyone who submitted it under
     submitted/) with ``settings`` (default: ``Settings()``); the list of ``Submission``
     records, also saved in the ledger.
@@ -128,17 +128,17 @@ def autograde(course, lessons, students=None, settings=None, progress=None, timi
     notebooks of ``execute.Run.seconds``)."""
     timings = {} if timings is None else timings
     settings = settings or Settings()
-    course = Path(course).resolve()
+    root = Path(root).resolve()
     _require_sandbox()
-    found = [_read(course, student, lesson) for lesson in lessons for student in sorted(
-        p.parent.name for p in course.glob(f"submitted/*/{lesson}") if p.is_dir())
+    found = [_read(root, student, lesson) for lesson in lessons for student in sorted(
+        p.parent.name for p in root.glob(f"submitted/*/{lesson}") if p.is_dir())
         if students is None or student in students]
     refused = [s for s in found if not ids.is_valid(s.student)]
     found = [s for s in found if ids.is_valid(s.student)]
     for s in refused:
         s.notes = [notes.refused_id()]
     lessons = sorted({s.lesson for s in found})
-    record.check_generated(course, lessons)
+    record.check_generated(root, lessons)
     readable = [s for s in found if s.unreadable is None]
     for s in found:
         if s.unreadable is not None and progress:
@@ -146,25 +146,25 @@ def autograde(course, lessons, students=None, settings=None, progress=None, timi
     with tempfile.TemporaryDirectory(prefix="course-grading-") as work:
         work = Path(work)
         if readable:
-            versions = _versions(course, lessons)
+            versions = _versions(root, lessons)
             probes = [_probe(name, versions[lesson].source if where == "source"
                              else versions[lesson].release, lesson)
                       for lesson in lessons
                       for name, where in ((PROBE_RIGHT, "source"), (PROBE_WRONG, "release"))]
-            _execute_all(course, readable, probes, versions, work, settings, progress, timings)
+            _execute_all(root, readable, probes, versions, work, settings, progress, timings)
             _check_probes(lessons, probes)
-            keep_secret(course)  # before anything drawn with it is recorded
+            keep_secret(root)  # before anything drawn with it is recorded
             executed = [s for s in readable if s.failure is None]
-            failed = record.record(course, work / "executed", [s.pair for s in executed],
+            failed = record.record(root, work / "executed", [s.pair for s in executed],
                                    timings)
             for s in executed:
                 if s.pair in failed:
                     s.failure = failed[s.pair]
                     s.notes.append(notes.not_recorded(s.failure))
-    record.record_zero(course, [s.pair for s in found if not s.graded])
+    record.record_zero(root, [s.pair for s in found if not s.graded])
     for s in found:
-        s.flags = scan.scan_folder(course / "submitted" / s.student / s.lesson, s.lesson)
-        submission.save(course, s)
+        s.flags = scan.scan_folder(root / "submitted" / s.student / s.lesson, s.lesson)
+        submission.save(root, s)
     return found + refused
 
 
@@ -199,7 +199,7 @@ def _check_probes(lessons, probes):
                 "песочнице не импортируется то, что нужно проверкам). Ничего не записано.")
 
 
-def _execute_all(course, readable, probes, versions, work, settings, progress, timings):
+def _execute_all(root, readable, probes, versions, work, settings, progress, timings):
     """Steps 1 and 2 for the records ``readable`` and ``probes``: the executed notebooks in
     <work>/executed/<student>/<lesson> (the probes' in <work>/probes); each record gets its
     ``run``, ``verdicts``, ``extra`` and notes, or its ``failure``."""
@@ -208,8 +208,8 @@ def _execute_all(course, readable, probes, versions, work, settings, progress, t
     fonts = tuple(sorted(Path(matplotlib.get_cachedir()).glob("fontlist-*.json")))
     probe_pairs = {p.pair for p in probes}
     for s in [*probes, *readable]:  # the probes first: no submission can make them fail
-        is_probe, kit = s.pair in probe_pairs, course / "release" / s.lesson
-        submitted = course / "submitted" / s.student / s.lesson
+        is_probe, kit = s.pair in probe_pairs, root / "release" / s.lesson
+        submitted = root / "submitted" / s.student / s.lesson
         executed = work / ("probes" if is_probe else "executed") / s.student / s.lesson
         executed.mkdir(parents=True)
         if not is_probe:
@@ -219,7 +219,7 @@ def _execute_all(course, readable, probes, versions, work, settings, progress, t
                     shutil.copy(submitted / name, executed / name)
         tasks[s.pair] = Task(prepare(s, versions[s.lesson]), executed / f"{s.lesson}.ipynb",
                              kit, settings.limits, fonts, versions[s.lesson].experiments,
-                             s.shown, _seed(course, s.student, s.lesson))
+                             s.shown, _seed(root, s.student, s.lesson))
     timings["prepare"] = time.perf_counter() - began
     began = time.perf_counter()
     by = {s.pair: s for s in [*probes, *readable]}
@@ -247,16 +247,16 @@ def _execute_all(course, readable, probes, versions, work, settings, progress, t
                                for key in execute.Run().seconds}
 
 
-def _seed(course, student, lesson):
+def _seed(root, student, lesson):
     """The seed of the hidden cases of a submission (``course.judge.seeds``), from the file
     as submitted (a probe: its lesson's source or release notebook)."""
     where = {PROBE_RIGHT: "source", PROBE_WRONG: "release"}.get(student)
-    path = (course / where / lesson if where else course / "submitted" / student / lesson)
+    path = (root / where / lesson if where else root / "submitted" / student / lesson)
     try:
         notebook = (path / f"{lesson}.ipynb").read_bytes()
     except OSError:
         notebook = b""
-    return submission_seed(course_secret(course), student, lesson, notebook)
+    return submission_seed(course_secret(root), student, lesson, notebook)
 
 
 def _pool(tasks, pairs, jobs, finish):

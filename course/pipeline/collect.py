@@ -105,9 +105,9 @@ def _existing(folder):
         return None
 
 
-def collect(exchange, course_id, lesson, course_dir, check_owner=True, now=None):
+def collect(exchange, course_id, lesson, root, check_owner=True, now=None):
     """Collect ``lesson`` from ``exchange``/``course_id``/inbound into
-    ``course_dir``/submitted (see the module's docstring); a ``Collected``."""
+    ``root``/submitted (see the module's docstring); a ``Collected``."""
     inbound = Path(exchange) / course_id / "inbound"
     now = now or datetime.now(timezone.utc)
     done, newest = Collected(), {}
@@ -146,7 +146,7 @@ def collect(exchange, course_id, lesson, course_dir, check_owner=True, now=None)
         if student not in newest or stamp > newest[student][0]:
             newest[student] = (stamp, entry)
     for student, (stamp, entry) in sorted(newest.items()):
-        target = Path(course_dir) / "submitted" / student / lesson
+        target = Path(root) / "submitted" / student / lesson
         before = _existing(target)
         if before is not None and before.replace(tzinfo=before.tzinfo or timezone.utc) >= stamp:
             done.note(student, "новее уже собранной работы нет")

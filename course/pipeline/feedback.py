@@ -22,6 +22,7 @@ from nbconvert.filters.markdown_mistune import IPythonRenderer, MarkdownWithMath
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 TEMPLATE = "ru_feedback"
+FORMGRADE_TEMPLATE = "course_formgrade"  # formgrader's grading page without MathJax's CDN
 
 
 def _formgrader():
@@ -31,7 +32,8 @@ def _formgrader():
 
 
 def template_dirs():
-    """Where nbconvert finds ``TEMPLATE`` and nbgrader's ``feedback`` that it extends."""
+    """Where nbconvert finds ``TEMPLATE``, ``FORMGRADE_TEMPLATE`` and the nbgrader templates
+    they extend (``feedback``, ``formgrade``)."""
     return [str(TEMPLATES), str(_formgrader() / "templates")]
 
 
@@ -90,12 +92,12 @@ class FeedbackExporter(HTMLExporter):
     ``FeedbackExporter``, names the template; formgrader's HTMLExporter keeps its own)."""
 
 
-def unreadable(course, lesson):
+def unreadable(root, lesson):
     """The students whose submission of ``lesson`` the gradebook scored without a graded
     notebook in autograded/ (autograde gives an unreadable file 0 points that way)."""
     from nbgrader.api import Gradebook, MissingEntry
 
-    path = Path(course) / "gradebook.db"
+    path = Path(root) / "gradebook.db"
     if not path.is_file():
         return []
     with Gradebook(f"sqlite:///{path}") as gb:
@@ -104,19 +106,19 @@ def unreadable(course, lesson):
         except MissingEntry:
             return []
     return sorted(s for s in students
-                  if (Path(course) / "submitted" / s / lesson).is_dir()
-                  and not (Path(course) / "autograded" / s / lesson).is_dir())
+                  if (Path(root) / "submitted" / s / lesson).is_dir()
+                  and not (Path(root) / "autograded" / s / lesson).is_dir())
 
 
-def ungraded_page(course, student, lesson, reasons):
+def ungraded_page(root, student, lesson, reasons):
     """Write the feedback page of a submission that could not be graded (an empty or
     broken file: autograde recorded 0 points and left no notebook for nbgrader to turn into
     feedback): the Russian ``reasons``, escaped. nbgrader's files beside the submission
     (timestamp, secret) go along, so that release_feedback sends it like any other."""
-    folder = Path(course) / "feedback" / student / lesson
+    folder = Path(root) / "feedback" / student / lesson
     folder.mkdir(parents=True, exist_ok=True)
     for name in ("timestamp.txt", "submission_secret.txt"):
-        given = Path(course) / "submitted" / student / lesson / name
+        given = Path(root) / "submitted" / student / lesson / name
         if given.is_file():
             (folder / name).write_bytes(given.read_bytes())
     items = "".join(f"<li>{escape(reason)}</li>" for reason in reasons) or (

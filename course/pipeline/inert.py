@@ -7,9 +7,10 @@
 * Markdown (``course.pipeline.feedback.render_markdown``): the filter nbconvert uses for
   formgrader and feedback pages (``HTMLExporter.filters`` in ``nbgrader_config.py``), with
   raw HTML escaped and ``javascript:``-like links removed; formulas render as MathML.
-* Feedback pages (``with_csp``): a Content-Security-Policy in the page itself, so that even
-  markup that got past the rules above runs no script: no script at all (formulas are
-  MathML, the page needs none), nothing sent anywhere, no plugins, no forms.
+* Our pages (``with_csp``: the feedback pages, the group's report.html): a
+  Content-Security-Policy in the page itself, so that even markup that got past the rules
+  above runs no script: no script at all (formulas are MathML, the pages need none),
+  nothing sent anywhere, no plugins, no forms.
 """
 
 import re
@@ -19,18 +20,18 @@ MAX_SHOWN = 2 ** 20  # characters of one output kept
 _BASE64 = re.compile(r"[A-Za-z0-9+/=\s]*")
 
 
-# The feedback page needs no script (formulas are MathML, course.pipeline.feedback) and nothing
-# from the network (its styles are inline): none runs, nothing is fetched.
-FEEDBACK_CSP = ("default-src 'none'; script-src 'none'; style-src 'unsafe-inline'; "
+# Our pages need no script (formulas are MathML, course.pipeline.feedback) and nothing from
+# the network (styles inline, images as data: URLs): none runs, nothing is fetched.
+PAGE_CSP = ("default-src 'none'; script-src 'none'; style-src 'unsafe-inline'; "
                 "img-src data:; font-src data:; connect-src 'none'; object-src 'none'; "
                 "base-uri 'none'; form-action 'none'")
 
 
 def with_csp(page):
-    """The HTML text ``page`` with ``FEEDBACK_CSP`` as the first element of its head (a
+    """The HTML text ``page`` with ``PAGE_CSP`` as the first element of its head (a
     policy applies only to what comes after it); a page that has it there is returned as
     it is."""
-    meta = f'<meta http-equiv="Content-Security-Policy" content="{FEEDBACK_CSP}">'
+    meta = f'<meta http-equiv="Content-Security-Policy" content="{PAGE_CSP}">'
     head = re.search(r"<head\b[^>]*>", page, flags=re.I)
     if head is None:
         return f"<!DOCTYPE html>\n<html><head>{meta}</head><body>{page}</body></html>"

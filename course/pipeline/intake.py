@@ -47,9 +47,9 @@ def _student_id(text):
     return ids.from_name(text)
 
 
-def detect(root):
+def detect(tree):
     """'nbgrader', 'moodle' or 'files' for an unpacked submissions folder."""
-    folders = [p for p in root.iterdir() if p.is_dir()]
+    folders = [p for p in tree.iterdir() if p.is_dir()]
     if any(MOODLE_FOLDER.match(p.name) for p in folders):
         return "moodle"
     if any(p.is_dir() for f in folders for p in f.iterdir()):
@@ -57,16 +57,16 @@ def detect(root):
     return "files"
 
 
-def _candidates(root, lesson, layout, participants=None):
+def _candidates(tree, lesson, layout, participants=None):
     """{student: [notebook paths]} for the layout; Moodle's participant numbers go into
     ``participants`` ({student: number})."""
     found = {}
     if layout == "nbgrader":
-        for path in sorted(root.glob("*/*/*.ipynb")):
+        for path in sorted(tree.glob("*/*/*.ipynb")):
             found.setdefault(_student_id(path.parent.parent.name), []).append(path)
     elif layout == "moodle":
         matches = [(folder, MOODLE_FOLDER.match(folder.name))
-                   for folder in sorted(p for p in root.iterdir() if p.is_dir())]
+                   for folder in sorted(p for p in tree.iterdir() if p.is_dir())]
         matches = [(folder, m) for folder, m in matches if m]
         numbers = {}
         for _, m in matches:
@@ -79,47 +79,47 @@ def _candidates(root, lesson, layout, participants=None):
                 participants[student] = m["id"]
             found.setdefault(student, []).extend(sorted(folder.rglob("*.ipynb")))
     else:
-        for path in sorted(root.rglob("*.ipynb")):
+        for path in sorted(tree.rglob("*.ipynb")):
             stem = re.sub(re.escape(lesson), "", path.stem).strip(" _-.")
             stem = re.sub(r"\s*\(\d+\)$", "", stem)
             found.setdefault(_student_id(stem), []).append(path)
     return found
 
 
-def take_in(src, lesson, course_dir, layout=None):
+def take_in(src, lesson, root, layout=None):
     """Copy the submissions of ``lesson`` found in ``src`` (folder or .zip) into
-    ``course_dir``/submitted; returns an ``Intake``. Nothing under ``src`` is changed."""
+    ``root``/submitted; returns an ``Intake``. Nothing under ``src`` is changed."""
     src = Path(src)
     with tempfile.TemporaryDirectory() as unpacked:
         if src.is_file():
             with zipfile.ZipFile(src) as archive:
                 archive.extractall(unpacked)
-            root = Path(unpacked)
+            tree = Path(unpacked)
         else:
-            root = src
-        layout = layout or detect(root)
+            tree = src
+        layout = layout or detect(tree)
         report, numbers = Intake(), {}
-        for student, paths in _candidates(root, lesson, layout, numbers).items():
-            _take_student(student, paths, lesson, Path(course_dir), report, layout)
+        for student, paths in _candidates(tree, lesson, layout, numbers).items():
+            _take_student(student, paths, lesson, Path(root), report, layout)
     # Moodle's participant numbers, for the grades sent back (course.pipeline.moodle)
-    moodle.remember_participants(course_dir, {s: n for s, n in numbers.items()
+    moodle.remember_participants(root, {s: n for s, n in numbers.items()
                                               if s in report.accepted})
     for student in set(report.accepted) | set(report.notes):
-        _record(course_dir, student, lesson, report)
+        _record(root, student, lesson, report)
     return report
 
 
-def _record(course_dir, student, lesson, report):
+def _record(root, student, lesson, report):
     """Save intake's notes in the student's record; a newly accepted file starts the record
     afresh (what grading found out was about the old one)."""
-    record = submission.load(course_dir, student, lesson)
+    record = submission.load(root, student, lesson)
     if student in report.accepted:
         record = submission.Submission(student, lesson)
     record.intake_notes = report.notes.get(student, [])
-    submission.save(course_dir, record)
+    submission.save(root, record)
 
 
-def _take_student(student, paths, lesson, course_dir, report, layout):
+def _take_student(student, paths, lesson, root, report, layout):
     usable, unusable = [], []
     for path in paths:
         if ".ipynb_checkpoints" in path.parts:
@@ -134,7 +134,7 @@ def _take_student(student, paths, lesson, course_dir, report, layout):
             unusable.append(path)
         else:
             usable.append(path)
-    target = course_dir / "submitted" / student / lesson / f"{lesson}.ipynb"
+    target = root / "submitted" / student / lesson / f"{lesson}.ipynb"
     if not usable:
         if not unusable:
             report.note(student, f"нет работы по уроку {lesson}")

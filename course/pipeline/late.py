@@ -16,6 +16,7 @@ from pathlib import Path
 from nbgrader.plugins import LateSubmissionPlugin
 from traitlets import Enum, Float
 
+from course import russian
 from course.russian import plural
 
 DAY = 24 * 60 * 60
@@ -46,18 +47,18 @@ def describe(penalty):
     if penalty == int(penalty):
         amount = plural(int(penalty), "балл", "балла", "баллов")
     else:
-        amount = f"{penalty:.2f}".rstrip("0").replace(".", ",") + " балла"
+        amount = russian.number(penalty) + " балла"
     return f"штраф за опоздание: {amount}"
 
 
-def extend(course, student, lesson, days):
+def extend(root, student, lesson, days):
     """Give ``student`` ``days`` more days for ``lesson`` (replacing an earlier extension;
     0 removes it), through nbgrader's ``Gradebook.grant_extension``; the new due date, or
     None if the lesson has none. A student who has not submitted yet gets an empty
     submission record to hold it (autograde fills it in)."""
     from nbgrader.api import Gradebook, MissingEntry
 
-    with Gradebook(f"sqlite:///{Path(course) / 'gradebook.db'}") as gb, \
+    with Gradebook(f"sqlite:///{Path(root) / 'gradebook.db'}") as gb, \
             warnings.catch_warnings():
         # nbgrader's add_submission trips SQLAlchemy's autoflush warnings (harmless)
         warnings.simplefilter("ignore")

@@ -16,10 +16,10 @@ import nbformat
 from course.nbmeta import grade_id, marks
 
 
-def _gradebook(course):
+def _gradebook(root):
     from nbgrader.api import Gradebook
 
-    return Gradebook(f"sqlite:///{Path(course) / 'gradebook.db'}")
+    return Gradebook(f"sqlite:///{Path(root) / 'gradebook.db'}")
 
 
 def _written(grade):
@@ -46,17 +46,17 @@ def _submissions(gb, lessons):
             continue
 
 
-def graded_answers(course, lessons):
+def graded_answers(root, lessons):
     """{(student, lesson, notebook, cell): text} of the written answers of ``lessons`` that
     have a manual grade and no flag, with the text the grader saw (autograded/)."""
-    course, found = Path(course), {}
-    if not (course / "gradebook.db").is_file():
+    root, found = Path(root), {}
+    if not (root / "gradebook.db").is_file():
         return found
-    with _gradebook(course) as gb:
+    with _gradebook(root) as gb:
         for submission in _submissions(gb, lessons):
             student, lesson = submission.student.id, submission.assignment.name
             for notebook in submission.notebooks:
-                texts = _answers(course / "autograded" / student / lesson
+                texts = _answers(root / "autograded" / student / lesson
                                  / f"{notebook.name}.ipynb")
                 for grade in notebook.grades:
                     if (_written(grade) and grade.manual_score is not None
@@ -65,13 +65,13 @@ def graded_answers(course, lessons):
     return found
 
 
-def keep_graded(course, before):
+def keep_graded(root, before):
     """Clear nbgrader's flag on each answer of ``before`` (from ``graded_answers``) whose
     text in autograded/ is still the same; how many were kept graded."""
-    course, kept = Path(course), 0
-    with _gradebook(course) as gb:
+    root, kept = Path(root), 0
+    with _gradebook(root) as gb:
         for (student, lesson, notebook, cell), text in before.items():
-            now = _answers(course / "autograded" / student / lesson / f"{notebook}.ipynb")
+            now = _answers(root / "autograded" / student / lesson / f"{notebook}.ipynb")
             if now.get(cell) != text:
                 continue
             grade = gb.find_grade(cell, notebook, lesson, student)
@@ -82,11 +82,11 @@ def keep_graded(course, before):
     return kept
 
 
-def pending(course, lesson):
+def pending(root, lesson):
     """The students (sorted) whose written answers in ``lesson`` wait for a manual grade."""
-    if not (Path(course) / "gradebook.db").is_file():
+    if not (Path(root) / "gradebook.db").is_file():
         return []
-    with _gradebook(course) as gb:
+    with _gradebook(root) as gb:
         return sorted({s.student.id for s in _submissions(gb, [lesson])
                        for nb in s.notebooks for g in nb.grades
                        if _written(g) and g.needs_manual_grade})

@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 
+from course import russian
 from course.lessons import exercise_of
 from course.pipeline.late import describe
 from course.russian import plural
@@ -58,23 +59,23 @@ DELIMITERS = (",", ";", "\t")
 
 # --- the participant numbers, kept per student -------------------------------------------
 
-def remember_participants(course, found):
+def remember_participants(root, found):
     """Keep ``found`` ({student id: Moodle participant number}) as the students'
     ``lms_user_id`` in the course's gradebook (created if there is none yet)."""
     if not found:
         return
     from nbgrader.api import Gradebook
 
-    with Gradebook(f"sqlite:///{Path(course) / 'gradebook.db'}") as gb:
+    with Gradebook(f"sqlite:///{Path(root) / 'gradebook.db'}") as gb:
         for student, number in found.items():
             gb.update_or_create_student(student, lms_user_id=str(number))
 
 
-def participants(course):
+def participants(root):
     """{student id: participant number} of the students taken in from Moodle."""
     from nbgrader.api import Gradebook
 
-    path = Path(course) / "gradebook.db"
+    path = Path(root) / "gradebook.db"
     if not path.is_file():
         return {}
     with Gradebook(f"sqlite:///{path}") as gb:
@@ -96,12 +97,12 @@ class Result:
     written: tuple = (0.0, 0.0, 0)
 
 
-def results(course, lesson):
+def results(root, lesson):
     """{student: Result} of everyone with a submission of ``lesson`` in the gradebook."""
     from nbgrader.api import Gradebook, MissingEntry
 
     found = {}
-    with Gradebook(f"sqlite:///{Path(course) / 'gradebook.db'}") as gb:
+    with Gradebook(f"sqlite:///{Path(root) / 'gradebook.db'}") as gb:
         try:
             submissions = gb.find_assignment(lesson).submissions
         except MissingEntry:
@@ -139,20 +140,17 @@ def number(value, decsep=","):
     return f"{value:.2f}".replace(".", decsep)
 
 
-def _points(value):
-    """Points for a comment: '3', '2,5'."""
-    return f"{value:g}".replace(".", ",")
-
-
 def comment(lesson, result):
     """The short Russian comment on ``result``, one line (Moodle keeps no line breaks in
     worksheet cells)."""
-    parts = [f"{name} {_points(got)} из {_points(full)}" for name, got, full in result.exercises]
+    parts = [f"{name} {russian.number(got)} из {russian.number(full)}"
+             for name, got, full in result.exercises]
     got, full, pending = result.written
     if full:
         parts.append("письменные ответы ещё не проверены" if pending else
-                     f"письменные ответы {_points(got)} из {_points(full)}")
-    text = f"Урок {lesson}: {_points(result.score)} из {_points(result.max_score)} баллов"
+                     f"письменные ответы {russian.number(got)} из {russian.number(full)}")
+    text = (f"Урок {lesson}: {russian.number(result.score)} из "
+            f"{russian.number(result.max_score)} баллов")
     if result.penalty:
         text += f" ({describe(result.penalty)})"
     return text + ". " + "; ".join(parts) + "."
@@ -314,7 +312,7 @@ def parse_time(text, tz=None):
     return moment.replace(tzinfo=tz) if tz else moment.astimezone()
 
 
-def stamp_times(course, lesson, data, tz=None):
+def stamp_times(root, lesson, data, tz=None):
     """Write each Moodle student's submission time, the worksheet's «Последнее изменение
     (ответ)», into submitted/<student>/<lesson>/timestamp.txt (nbgrader's format, UTC),
     so that nbgrader's late penalties count from it; the students stamped."""
@@ -328,8 +326,8 @@ def stamp_times(course, lesson, data, tz=None):
             if moment:
                 times[participant_of(record[sheet.columns["identifier"]].value)] = moment
     stamped = []
-    for student, num in participants(course).items():
-        folder = Path(course) / "submitted" / student / lesson
+    for student, num in participants(root).items():
+        folder = Path(root) / "submitted" / student / lesson
         if num in times and folder.is_dir():
             utc = times[num].astimezone(timezone.utc)
             (folder / "timestamp.txt").write_text(utc.strftime("%Y-%m-%d %H:%M:%S.%f %Z"))
@@ -417,7 +415,7 @@ def fill(data, lesson, results_by_student, numbers):
     return done
 
 
-def feedback_zip(course, lesson, graded):
+def feedback_zip(root, lesson, graded):
     """A zip (bytes) of each graded student's feedback pages, in the folders that Moodle's
     «Загрузить несколько файлов отзывов в архиве ZIP» reads
     (``assignfeedback_file_zip_importer::is_valid_filename_for_import``:
@@ -426,7 +424,7 @@ def feedback_zip(course, lesson, graded):
     buffer, missing = io.BytesIO(), []
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         for student, (num, fullname, _) in sorted(graded.items()):
-            pages = sorted((Path(course) / "feedback" / student / lesson).glob("*.html"))
+            pages = sorted((Path(root) / "feedback" / student / lesson).glob("*.html"))
             if not pages:
                 missing.append(student)
             name = re.sub(r"\s+", " ", re.sub(r"[^\w\s.-]|_", " ", fullname)).strip(" .")

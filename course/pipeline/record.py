@@ -11,17 +11,17 @@ from course.nbgrader_apps import autograde_in_process
 from course.pipeline.submission import CannotGrade
 
 
-def _gradebook(course):
-    return Gradebook(f"sqlite:///{course / 'gradebook.db'}")
+def _gradebook(root):
+    return Gradebook(f"sqlite:///{root / 'gradebook.db'}")
 
 
-def check_generated(course, lessons):
-    """Raise ``CannotGrade`` unless nbgrader's gradebook in ``course`` knows each of
+def check_generated(root, lessons):
+    """Raise ``CannotGrade`` unless nbgrader's gradebook in ``root`` knows each of
     ``lessons``."""
-    path = course / "gradebook.db"
+    path = root / "gradebook.db"
     known = set()
     if path.is_file():
-        with _gradebook(course) as gb:
+        with _gradebook(root) as gb:
             known = {assignment.name for assignment in gb.assignments}
     missing = [lesson for lesson in lessons if lesson not in known]
     if missing:
@@ -30,30 +30,30 @@ def check_generated(course, lessons):
             f"(python -m course build {' '.join(missing)}), потом оценивайте.")
 
 
-def record(course, executed, pairs, timings):
+def record(root, executed, pairs, timings):
     """Let nbgrader record the scores of the executed notebooks under ``executed``
-    (<student>/<lesson>/<lesson>.ipynb) in ``course``: nbgrader computes every score from
+    (<student>/<lesson>/<lesson>.ipynb) in ``root``: nbgrader computes every score from
     the outputs the judge wrote. {(student, lesson): Russian reason} for those of ``pairs``
     it did not record; ``timings["record"]``: the seconds spent."""
     began = time.perf_counter()
     errors = autograde_in_process(
-        course, [f"--CourseDirectory.submitted_directory={executed}"])
+        root, [f"--CourseDirectory.submitted_directory={executed}"])
     timings["record"] = time.perf_counter() - began
     failed = {}
     for student, lesson in pairs:
         error = errors.get((student, lesson))
         if error is not None:
             failed[student, lesson] = f"{type(error).__name__}: {error}"[:200]
-        elif not (course / "autograded" / student / lesson / f"{lesson}.ipynb").exists():
+        elif not (root / "autograded" / student / lesson / f"{lesson}.ipynb").exists():
             failed[student, lesson] = "причина не указана"
     return failed
 
 
-def record_zero(course, pairs):
+def record_zero(root, pairs):
     """Record 0 points, through nbgrader's gradebook, for the (student, lesson) ``pairs``."""
     if not pairs:
         return
-    with _gradebook(course) as gb, warnings.catch_warnings():
+    with _gradebook(root) as gb, warnings.catch_warnings():
         # nbgrader's update_or_create_submission trips SQLAlchemy's autoflush warnings
         # (harmless: the rows are added explicitly); the instructor should not see them.
         warnings.simplefilter("ignore")

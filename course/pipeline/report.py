@@ -9,6 +9,7 @@ kernel printed counts), flags from the code scan, and what happened to a submiss
 intake and during grading (a renamed or broken file, a kernel death).
 """
 
+import base64
 import csv
 import html
 import textwrap
@@ -18,8 +19,9 @@ from pathlib import Path
 import matplotlib
 from nbgrader.api import Gradebook, MissingEntry
 
+from course import russian
 from course.lessons import LESSONS, exercise_of
-from course.pipeline import ids, submission
+from course.pipeline import ids, inert, submission
 from course.pipeline.late import describe
 from course.russian import plural
 
@@ -36,14 +38,14 @@ def mistake_text(verdict):
     return texts.get(key) or exercise.labels.get(key)
 
 
-def gather(course):
+def gather(root):
     """The report's data, read from the gradebook and the course folders: lessons, grades
     ({student: {lesson or "<lesson>:<exercise>": points}}), mistakes (Counter of (lesson,
     text)), flagged and notes ({(student, lesson): [sentences]}), max_points (per exercise
     key) and lesson_max (per lesson)."""
-    course = Path(course)
+    root = Path(root)
     grades, exercise_points, late = {}, {}, {}
-    with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gb:
+    with Gradebook(f"sqlite:///{root / 'gradebook.db'}") as gb:
         lesson_max = {a.name: a.max_score for a in gb.assignments if a.name in LESSONS}
         lessons = [lesson for lesson in LESSONS if lesson in lesson_max]
         for student in sorted(s.id for s in gb.students):
@@ -66,7 +68,7 @@ def gather(course):
                             row[key] = row.get(key, 0) + (grade.score or 0)
                             full[key] = full.get(key, 0) + grade.max_score
                 exercise_points.update(full)
-    records = submission.load_all(course)
+    records = submission.load_all(root)
     mistakes = Counter(
         (lesson, text) for (_, lesson), record in records.items() if record.graded
         for text in map(mistake_text, record.verdicts) if text)
@@ -116,10 +118,16 @@ def pass_rates(data):
     return rates
 
 
-def write(course, out_dir):
+def _shown(value):
+    """A table cell of report.html: numbers written the Russian way ('12', '2,5')."""
+    return russian.number(value) if isinstance(value, float) else str(value)
+
+
+def write(root, out_dir):
     """Write the tables as CSV files, report.png (plots) and report.html (plots and tables,
-    one page to open in a browser) into ``out_dir``; the gathered data."""
-    data = gather(course)
+    one page to open in a browser, which runs no script and fetches nothing:
+    ``inert.with_csp``) into ``out_dir``; the gathered data."""
+    data = gather(root)
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     found = tables(data)
@@ -133,23 +141,25 @@ def write(course, out_dir):
     sections = []
     for name, (title, header, rows) in found.items():
         cells = "".join(f"<th>{html.escape(str(h))}</th>" for h in header)
-        body = "".join("<tr>" + "".join(f"<td>{html.escape(str(v))}</td>" for v in row)
+        body = "".join("<tr>" + "".join(f"<td>{html.escape(_shown(v))}</td>" for v in row)
                        + "</tr>" for row in rows) or (
             f'<tr><td colspan="{len(header)}">нет</td></tr>')
         sections.append(f'<h2>{title} <a href="{name}">({name})</a></h2>\n'
                         f"<table><tr>{cells}</tr>{body}</table>")
     from course.pipeline import similarity  # pairs worth a look; writes similarity.csv
 
-    sections.append(similarity.report_section(course, out))
-    (out / "report.html").write_text(
+    sections.append(similarity.report_section(root, out))
+    png = base64.b64encode((out / "report.png").read_bytes()).decode()
+    (out / "report.html").write_text(inert.with_csp(
         '<!DOCTYPE html>\n<html lang="ru"><head><meta charset="utf-8">'
         "<title>Отчёт по группе</title><style>body{font-family:sans-serif;margin:2em}"
         "table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:.2em .5em;"
         "text-align:left}img{max-width:100%}</style></head><body>\n"
         f"<h1>Отчёт по группе: {plural(len(data['grades']), 'студент', 'студента', 'студентов')}"
         "</h1>\n"
-        '<img src="report.png" alt="распределение оценок, решаемость, частые ошибки">\n'
-        + "\n".join(sections) + "\n</body></html>\n", "utf-8")
+        f'<img src="data:image/png;base64,{png}" '
+        'alt="распределение оценок, решаемость, частые ошибки">\n'
+        + "\n".join(sections) + "\n</body></html>\n"), "utf-8")
     return data
 
 

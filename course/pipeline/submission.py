@@ -95,33 +95,33 @@ class Submission:
         return cls(**{k: v for k, v in data.items() if k in known})
 
 
-def _path(course, student, lesson):
+def _path(root, student, lesson):
     if not (ids.is_valid(student) and ids.is_valid(lesson)):
         raise ValueError(f"not a valid id: {student!r}, {lesson!r}")
-    return Path(course) / LEDGER / student / f"{lesson}.json"
+    return Path(root) / LEDGER / student / f"{lesson}.json"
 
 
-def save(course, submission):
-    """Write ``submission``'s ledger file in the course folder ``course``."""
-    path = _path(course, submission.student, submission.lesson)
+def save(root, submission):
+    """Write ``submission``'s ledger file in the course folder ``root``."""
+    path = _path(root, submission.student, submission.lesson)
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(submission.to_dict(), ensure_ascii=False, indent=1), "utf-8")
 
 
-def load(course, student, lesson):
+def load(root, student, lesson):
     """The ledger record of ``student``'s ``lesson``, or a fresh ``Submission`` if there is
     none (or it cannot be read)."""
     try:
-        data = json.loads(_path(course, student, lesson).read_text("utf-8"))
+        data = json.loads(_path(root, student, lesson).read_text("utf-8"))
         return Submission.from_dict(data)
     except (OSError, ValueError, TypeError):
         return Submission(student, lesson)
 
 
-def load_all(course):
-    """Every ledger record of the course folder ``course``, by (student, lesson)."""
+def load_all(root):
+    """Every ledger record of the course folder ``root``, by (student, lesson)."""
     found = {}
-    for path in sorted((Path(course) / LEDGER).glob("*/*.json")):
-        record = load(course, path.parent.name, path.stem)
+    for path in sorted((Path(root) / LEDGER).glob("*/*.json")):
+        record = load(root, path.parent.name, path.stem)
         found[record.pair] = record
     return found

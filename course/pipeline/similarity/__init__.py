@@ -82,14 +82,14 @@ def describe(pair):
     return f"{names[0]} и {names[1]}: {pair.score:.1f} ({said})"
 
 
-def judged(course, lesson):
+def judged(root, lesson):
     """{student: [verdict dicts]} the judge recorded for ``lesson`` (in each submission's
     record, ``course.pipeline.submission``), or None when nothing is recorded (not graded
     yet). The one place that reads verdicts here."""
     from course.pipeline import submission as records
 
     found = {student: [v for v in record.verdicts if _is_verdict(v)]
-             for (student, name), record in records.load_all(course).items()
+             for (student, name), record in records.load_all(root).items()
              if name == lesson and record.verdicts}
     return found or None
 
@@ -101,10 +101,10 @@ def _is_verdict(value):
             and isinstance(value.get("mistake"), (str, type(None))))
 
 
-def submissions(course, lesson):
-    """{student: notebook path} of the lesson's submissions in ``course``/submitted."""
+def submissions(root, lesson):
+    """{student: notebook path} of the lesson's submissions in ``root``/submitted."""
     found = {}
-    for folder in sorted(Path(course).glob(f"submitted/*/{lesson}")):
+    for folder in sorted(Path(root).glob(f"submitted/*/{lesson}")):
         named = folder / f"{lesson}.ipynb"
         others = sorted(p for p in folder.glob("*.ipynb") if p.is_file())
         if named.is_file() or others:
@@ -112,15 +112,15 @@ def submissions(course, lesson):
     return found
 
 
-def analyse(course, lesson, settings=Settings()):
-    """The ``Result`` of comparing the submissions of ``lesson`` in ``course``."""
+def analyse(root, lesson, settings=Settings()):
+    """The ``Result`` of comparing the submissions of ``lesson`` in ``root``."""
     model = Lesson.read(lesson, settings)
-    verdicts, notes = judged(course, lesson), []
+    verdicts, notes = judged(root, lesson), []
     if verdicts is None:
         notes.append("вердиктов судьи по этому уроку нет (работы ещё не оценены), поэтому "
                      "одинаковые ошибки не сравнивались")
     works = []
-    for student, path in submissions(course, lesson).items():
+    for student, path in submissions(root, lesson).items():
         work = submission.read(path, student, model, settings,
                                None if verdicts is None else verdicts.get(student, []))
         if work.problem:
@@ -156,20 +156,20 @@ def write_csv(results, path):
                              *(f"{pair.signals[s]:.2f}" for s in SIGNALS)])
 
 
-def write(course, lessons, out, settings=Settings()):
+def write(root, lessons, out, settings=Settings()):
     """Compare the submissions of each of ``lessons``, write ``CSV`` into ``out``; the
     ``Result``s."""
-    results = [analyse(course, lesson, settings) for lesson in lessons]
+    results = [analyse(root, lesson, settings) for lesson in lessons]
     Path(out).mkdir(parents=True, exist_ok=True)
     write_csv(results, Path(out) / CSV)
     return results
 
 
-def report_section(course, out, settings=Settings()):
+def report_section(root, out, settings=Settings()):
     """The section of report.html (``page``) for every lesson with submissions in
-    ``course``; writes ``CSV`` into ``out`` too."""
+    ``root``; writes ``CSV`` into ``out`` too."""
     from course.lessons import LESSONS
     from course.pipeline.similarity import page
 
-    lessons = [lesson for lesson in LESSONS if submissions(course, lesson)]
-    return page.section(write(course, lessons, out, settings), settings.shown)
+    lessons = [lesson for lesson in LESSONS if submissions(root, lesson)]
+    return page.section(write(root, lessons, out, settings), settings.shown)

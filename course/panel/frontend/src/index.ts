@@ -18,6 +18,8 @@ import { checkIcon } from '@jupyterlab/ui-components';
 import { DisposableDelegate } from '@lumino/disposable';
 import { Widget } from '@lumino/widgets';
 
+import { translatorConnector } from './translations';
+
 /** One line of a check: an exercise, a written question or a failed cell. */
 interface ILine {
   kind: string;
@@ -447,4 +449,4 @@ const plugin: JupyterFrontEndPlugin<void> = {
   }
 };
 
-export default plugin;
+export default [plugin, translatorConnector];

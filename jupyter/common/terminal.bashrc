@@ -1,4 +1,4 @@
-# Read by the JupyterLab terminal of scripts/lab.sh (jupyter_server_config.py here) instead
+# Read by the JupyterLab terminal (lab.sh and the hub; jupyter_server_config.py here) instead
 # of ~/.bashrc: the user's usual settings, then the course's environment first on PATH, so
 # that `nbgrader ...` and `python -m course ...` work there as in the README.
 if [ -f /etc/bash.bashrc ]; then . /etc/bash.bashrc; fi
