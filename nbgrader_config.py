@@ -1,5 +1,7 @@
 """nbgrader configuration of the course (the repository root is the course directory)."""
 
+import os
+
 from nbconvert.preprocessors import CSSHTMLHeaderPreprocessor
 from nbgrader.preprocessors import (
     CheckCellMetadata,
@@ -10,6 +12,7 @@ from nbgrader.preprocessors import (
     OverwriteKernelspec,
 )
 
+from course.nbgrader_apps import environment
 from course.pipeline import feedback
 from course.pipeline.late import LatePolicy
 from course.pipeline.limits import Limits
@@ -20,6 +23,10 @@ from course.pipeline.preprocessors import (
 )
 
 c = get_config()  # noqa: F821 (provided by nbgrader)
+
+# nbgrader creates a new gradebook by running `alembic` by name: `.venv/bin/nbgrader` from a
+# shell that has not activated .venv finds it only with this environment first on PATH.
+os.environ["PATH"] = environment()["PATH"]
 
 c.CourseDirectory.course_id = "gd-optimizers"
 c.CourseDirectory.source_directory = "source"

@@ -305,7 +305,8 @@ def cmd_extend(args):
         raise SystemExit(f"Урок {lesson} ещё не записан в gradebook.db (python -m course "
                          "build или autograde).") from None
     when = f"; срок сдачи для него теперь {due:%Y-%m-%d %H:%M} UTC" if due else (
-        "; у урока нет срока сдачи (задайте его в formgrader, Manage Assignments)")
+        "; у урока нет срока сдачи: продление начнёт действовать, когда срок будет задан "
+        "(formgrader, Manage Assignments, или nbgrader db assignment add, см. README)")
     days = plural(args.days, "день", "дня", "дней")
     print(f"{args.student}, урок {lesson}: продление {days}" + when + ".")
 

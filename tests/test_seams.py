@@ -3,9 +3,12 @@
 two steps works, or says in Russian what to do."""
 
 import json
+import os
 import shutil
 import subprocess
+import sys
 import zipfile
+from pathlib import Path
 
 import nbformat
 import pytest
@@ -81,6 +84,23 @@ def test_release_feedback_works_for_students_taken_in_by_intake(tmp_path):
     done = run_nbgrader(["release_feedback", LESSON, f"--Exchange.root={exchange}"], course)
     assert done.returncode == 0, done.stderr
     assert len(list((exchange / "gd-optimizers" / "feedback").glob("*.html"))) == 2
+
+
+@pytest.mark.notebooks
+def test_due_date_set_from_a_shell_without_the_environment_on_path(tmp_path):
+    """The README's step «Сроки сдачи» on a fresh clone, from a plain shell that has not
+    activated .venv: nbgrader creates the gradebook by running ``alembic`` by name, which
+    is found only because the course's nbgrader_config.py puts this environment first."""
+    course = copy_course(tmp_path / "course")
+    bare = {key: value for key, value in os.environ.items() if key != "VIRTUAL_ENV"}
+    bare["PATH"] = "/usr/bin:/bin"
+    done = subprocess.run(
+        [str(Path(sys.executable).parent / "nbgrader"), "db", "assignment", "add", LESSON,
+         "--duedate=2027-02-14 23:59:00 Europe/Moscow"],
+        cwd=course, env=bare, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gradebook:
+        assert str(gradebook.find_assignment(LESSON).duedate) == "2027-02-14 20:59:00"
 
 
 @pytest.mark.notebooks

@@ -62,11 +62,13 @@ def extend(root, student, lesson, days):
             warnings.catch_warnings():
         # nbgrader's add_submission trips SQLAlchemy's autoflush warnings (harmless)
         warnings.simplefilter("ignore")
-        gb.find_assignment(lesson)  # MissingEntry for a lesson the gradebook does not know
+        assignment = gb.find_assignment(lesson)  # MissingEntry for an unknown lesson
         gb.update_or_create_student(student)
         try:
             gb.find_submission(lesson, student)
         except MissingEntry:
             gb.add_submission(lesson, student)
         gb.grant_extension(lesson, student, days=days)
+        if assignment.duedate is None:  # nbgrader's Submission.duedate fails on None
+            return None
         return gb.find_submission(lesson, student).duedate
