@@ -304,11 +304,13 @@ def cmd_extend(args):
     except MissingEntry:
         raise SystemExit(f"Урок {lesson} ещё не записан в gradebook.db (python -m course "
                          "build или autograde).") from None
-    when = f"; срок сдачи для него теперь {due:%Y-%m-%d %H:%M} UTC" if due else (
-        "; у урока нет срока сдачи: продление начнёт действовать, когда срок будет задан "
-        "(formgrader, Manage Assignments, или nbgrader db assignment add, см. README)")
+    if due is None:
+        raise SystemExit(f"У урока {lesson} нет срока сдачи, продлевать нечего: сначала "
+                         "задайте срок (formgrader, Manage Assignments, или nbgrader db "
+                         "assignment add, см. README), потом продление.")
     days = plural(args.days, "день", "дня", "дней")
-    print(f"{args.student}, урок {lesson}: продление {days}" + when + ".")
+    print(f"{args.student}, урок {lesson}: продление {days}; срок сдачи для него теперь "
+          f"{due:%Y-%m-%d %H:%M} UTC.")
 
 
 # argparse's own words (it asks gettext, which has no Russian catalogue for it).

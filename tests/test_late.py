@@ -85,16 +85,16 @@ def test_an_extension_for_a_student_who_has_not_submitted_is_not_a_grade(course)
     assert "orlova" not in moodle.results(course, LESSON)
 
 
-def test_an_extension_of_a_lesson_without_a_due_date_says_so_and_is_kept(course, capsys):
-    """nbgrader's Submission.duedate fails on an extension without a due date; extend
-    answers in Russian, and the extension counts once the due date is set."""
+def test_an_extension_of_a_lesson_without_a_due_date_is_refused_in_russian(course):
+    """nbgrader's Submission.duedate fails on an extension without a due date, and with it
+    autograde of that student: extend refuses in Russian and writes nothing."""
     with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gb:
         gb.update_or_create_assignment(LESSON, duedate=None)
-    main(["extend", "orlova", LESSON, "--days", "3", "--root", str(course)])
-    assert "у урока нет срока сдачи" in capsys.readouterr().out
+    with pytest.raises(SystemExit, match="нет срока сдачи, продлевать нечего"):
+        main(["extend", "sidorov", LESSON, "--days", "3", "--root", str(course)])
     with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gb:
-        gb.update_or_create_assignment(LESSON, duedate=DUE)
-        assert gb.find_submission(LESSON, "orlova").duedate == DUE + timedelta(days=3)
+        assert gb.find_submission(LESSON, "sidorov").extension is None
+        assert gb.find_submission(LESSON, "sidorov").duedate is None
 
 
 def test_worksheet_submission_times_become_nbgraders_timestamps(tmp_path):

@@ -53,22 +53,23 @@ def describe(penalty):
 
 def extend(root, student, lesson, days):
     """Give ``student`` ``days`` more days for ``lesson`` (replacing an earlier extension;
-    0 removes it), through nbgrader's ``Gradebook.grant_extension``; the new due date, or
-    None if the lesson has none. A student who has not submitted yet gets an empty
-    submission record to hold it (autograde fills it in)."""
+    0 removes it), through nbgrader's ``Gradebook.grant_extension``; the new due date. A
+    lesson without a due date gets no extension and None is returned: nbgrader's
+    ``Submission.duedate`` (and so autograde of that student) fails on an extension without
+    a due date. A student who has not submitted yet gets an empty submission record to
+    hold it (autograde fills it in)."""
     from nbgrader.api import Gradebook, MissingEntry
 
     with Gradebook(f"sqlite:///{Path(root) / 'gradebook.db'}") as gb, \
             warnings.catch_warnings():
         # nbgrader's add_submission trips SQLAlchemy's autoflush warnings (harmless)
         warnings.simplefilter("ignore")
-        assignment = gb.find_assignment(lesson)  # MissingEntry for an unknown lesson
+        if gb.find_assignment(lesson).duedate is None:  # MissingEntry: an unknown lesson
+            return None
         gb.update_or_create_student(student)
         try:
             gb.find_submission(lesson, student)
         except MissingEntry:
             gb.add_submission(lesson, student)
         gb.grant_extension(lesson, student, days=days)
-        if assignment.duedate is None:  # nbgrader's Submission.duedate fails on None
-            return None
         return gb.find_submission(lesson, student).duedate
