@@ -304,13 +304,14 @@ def cmd_extend(args):
     except MissingEntry:
         raise SystemExit(f"Урок {lesson} ещё не записан в gradebook.db (python -m course "
                          "build или autograde).") from None
-    if due is None:
+    if due is None and args.days:
         raise SystemExit(f"У урока {lesson} нет срока сдачи, продлевать нечего: сначала "
                          "задайте срок (formgrader, Manage Assignments, или nbgrader db "
                          "assignment add, см. README), потом продление.")
     days = plural(args.days, "день", "дня", "дней")
-    print(f"{args.student}, урок {lesson}: продление {days}; срок сдачи для него теперь "
-          f"{due:%Y-%m-%d %H:%M} UTC.")
+    print(f"{args.student}, урок {lesson}: " + (f"продление {days}" if args.days
+                                                 else "продление снято") + (
+        f"; срок сдачи для него теперь {due:%Y-%m-%d %H:%M} UTC." if due else "."))
 
 
 # argparse's own words (it asks gettext, which has no Russian catalogue for it).

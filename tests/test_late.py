@@ -13,8 +13,9 @@ from traitlets.config.loader import PyFileConfigLoader
 
 from course.__main__ import main
 from course.lessons import ROOT
-from course.pipeline import moodle
+from course.pipeline import moodle, record
 from course.pipeline.late import DAY, LatePolicy
+from course.pipeline.submission import CannotGrade
 
 LESSON = "01_sgd"
 DUE = datetime(2027, 2, 14, 20, 59)  # nbgrader keeps naive UTC
@@ -95,6 +96,20 @@ def test_an_extension_of_a_lesson_without_a_due_date_is_refused_in_russian(cours
     with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gb:
         assert gb.find_submission(LESSON, "sidorov").extension is None
         assert gb.find_submission(LESSON, "sidorov").duedate is None
+
+
+def test_grading_refuses_an_extension_left_on_a_lesson_without_a_due_date(course, capsys):
+    """Such an extension (the due date removed after it was given) would make nbgrader fail
+    on that student and zero them: autograde's check before grading names the student and
+    the way out, and writes nothing; removing the extension clears it."""
+    with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gb:
+        gb.grant_extension(LESSON, "sidorov", days=2)
+        gb.update_or_create_assignment(LESSON, duedate=None)
+    with pytest.raises(CannotGrade, match=r"sidorov \(01_sgd\).*--days 0"):
+        record.check_generated(course, [LESSON])
+    main(["extend", "sidorov", LESSON, "--days", "0", "--root", str(course)])
+    assert "sidorov, урок 01_sgd: продление снято." in capsys.readouterr().out
+    record.check_generated(course, [LESSON])
 
 
 def test_worksheet_submission_times_become_nbgraders_timestamps(tmp_path):

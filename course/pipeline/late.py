@@ -54,17 +54,17 @@ def describe(penalty):
 def extend(root, student, lesson, days):
     """Give ``student`` ``days`` more days for ``lesson`` (replacing an earlier extension;
     0 removes it), through nbgrader's ``Gradebook.grant_extension``; the new due date. A
-    lesson without a due date gets no extension and None is returned: nbgrader's
-    ``Submission.duedate`` (and so autograde of that student) fails on an extension without
-    a due date. A student who has not submitted yet gets an empty submission record to
-    hold it (autograde fills it in)."""
+    lesson without a due date gets no extension (one can only be removed) and None is
+    returned: nbgrader's ``Submission.duedate`` (and so autograde of that student) fails on
+    an extension without a due date. A student who has not submitted yet gets an empty
+    submission record to hold it (autograde fills it in)."""
     from nbgrader.api import Gradebook, MissingEntry
 
     with Gradebook(f"sqlite:///{Path(root) / 'gradebook.db'}") as gb, \
             warnings.catch_warnings():
         # nbgrader's add_submission trips SQLAlchemy's autoflush warnings (harmless)
         warnings.simplefilter("ignore")
-        if gb.find_assignment(lesson).duedate is None:  # MissingEntry: an unknown lesson
+        if gb.find_assignment(lesson).duedate is None and days:  # MissingEntry: unknown
             return None
         gb.update_or_create_student(student)
         try:

@@ -1,4 +1,5 @@
-"""nbgrader's part in grading: the gradebook must know each lesson (``check_generated``),
+"""nbgrader's part in grading: the gradebook must know each lesson and be able to record it
+(``check_generated``),
 nbgrader records the scores of the executed notebooks (``record``), and a submission that
 could not be run gets 0 points through nbgrader's API (``record_zero``)."""
 
@@ -17,17 +18,27 @@ def _gradebook(root):
 
 def check_generated(root, lessons):
     """Raise ``CannotGrade`` unless nbgrader's gradebook in ``root`` knows each of
-    ``lessons``."""
+    ``lessons`` and can record them: no extension on a lesson without a due date (nbgrader's
+    ``Submission.duedate`` fails on one, and would zero that student)."""
     path = root / "gradebook.db"
-    known = set()
+    known, stranded = set(), []
     if path.is_file():
         with _gradebook(root) as gb:
             known = {assignment.name for assignment in gb.assignments}
+            stranded = [(s.assignment.name, s.student.id) for lesson in lessons if lesson in known
+                        for s in gb.find_assignment(lesson).submissions
+                        if s.extension is not None and s.assignment.duedate is None]
     missing = [lesson for lesson in lessons if lesson not in known]
     if missing:
         raise CannotGrade(
             f"В {path} нет уроков {', '.join(missing)}: сначала соберите их "
             f"(python -m course build {' '.join(missing)}), потом оценивайте.")
+    if stranded:
+        raise CannotGrade(
+            "Продление без срока сдачи урока: " + ", ".join(
+                f"{student} ({lesson})" for lesson, student in stranded)
+            + ". nbgrader не сможет записать их баллы. Задайте урокам срок сдачи или снимите "
+            "продления (python -m course extend СТУДЕНТ УРОК --days 0), потом оценивайте.")
 
 
 def record(root, executed, pairs, timings):
