@@ -1,11 +1,11 @@
 """Benchmark: the similarity report (``python -m course similarity``) on a large class.
 
-Writes a generated class (``tests/similarity_class.py``: honest students and planted copies)
-of N students (default 300) for every lesson into a temporary course folder, with the
-judge's verdicts, then times ``course.pipeline.similarity.write`` on all lessons at once
-(reading, fingerprinting, scoring every pair of every lesson, similarity.csv). Prints the
-time (the issue asks for under a minute on 2 cores), and per lesson the pairs worth a look
-against the planted ones.
+Writes a made-up class (``course/pipeline/similarity/synthetic.py``: honest students and
+planted copies) of N students (default 300) for every lesson into a temporary course
+folder, with the judge's verdicts, then times ``course.pipeline.similarity.write`` on all
+lessons at once (reading, fingerprinting, scoring every pair of every lesson,
+similarity.csv). Prints the time (the issue asks for under a minute on 2 cores), and per
+lesson the pairs worth a look against the planted ones.
 Run: .venv/bin/python benchmarks/similarity_speed.py [N]
 """
 
@@ -16,12 +16,9 @@ import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "tests"))
-import similarity_class  # noqa: E402
-
-from course.lessons import existing  # noqa: E402
-from course.pipeline import similarity  # noqa: E402
+from course.lessons import existing
+from course.pipeline import similarity
+from course.pipeline.similarity import synthetic
 
 
 def main():
@@ -30,7 +27,7 @@ def main():
     with tempfile.TemporaryDirectory() as folder:
         course = Path(folder)
         started = time.perf_counter()
-        planted = {lesson: {frozenset(pair) for pair in similarity_class.build(
+        planted = {lesson: {frozenset(pair) for pair in synthetic.build(
             course, lesson, honest_count=students).values()} for lesson in lessons}
         prepared = time.perf_counter() - started
         started, cpu = time.perf_counter(), time.process_time()

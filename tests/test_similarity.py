@@ -1,6 +1,6 @@
 """The similarity report (``python -m course similarity``) on generated classes: honest
 students who wrote their work independently and planted copies of several kinds
-(``tests/similarity_class.py``). Quick: no notebook is executed."""
+(``course/pipeline/similarity/synthetic.py``). Quick: no notebook is executed."""
 
 import csv
 import inspect
@@ -13,13 +13,12 @@ import textwrap
 
 import numpy as np
 import pytest
-import similarity_class
 
 from course import reference
 from course.__main__ import main
 from course.exercises import ALL
 from course.pipeline import similarity, submission
-from course.pipeline.similarity import code, page, text
+from course.pipeline.similarity import code, page, synthetic, text
 from course.pipeline.similarity.works import Lesson
 
 SEEDS = range(5)  # generated classes per lesson: the separation must hold in each
@@ -33,10 +32,10 @@ def classes(tmp_path_factory):
     built = {}
     for seed in SEEDS:
         course = tmp_path_factory.mktemp(f"class{seed}")
-        planted = {lesson: similarity_class.build(course, lesson, seed=seed)
-                   for lesson in similarity_class.QUESTIONS}
+        planted = {lesson: synthetic.build(course, lesson, seed=seed)
+                   for lesson in synthetic.QUESTIONS}
         built[seed] = course, planted, {lesson: similarity.analyse(course, lesson)
-                                        for lesson in similarity_class.QUESTIONS}
+                                        for lesson in synthetic.QUESTIONS}
     return built
 
 
@@ -81,11 +80,11 @@ def test_the_planted_kinds_are_the_issues_and_each_is_what_it_says(classes):
     (extra cells); the code differs only in local names (renamed), or in the order of lines
     and in comments (reordered); the same failed check (wrong answer); the first written
     answer reworded (written answer)."""
-    assert set(similarity_class.KINDS) == {"verbatim", "renamed", "reordered", "wrong answer",
+    assert set(synthetic.KINDS) == {"verbatim", "renamed", "reordered", "wrong answer",
                                            "written answer", "extra cells"}
     for course, planted, _ in classes.values():
         for lesson, kinds in planted.items():
-            assert set(kinds) == set(similarity_class.KINDS), lesson
+            assert set(kinds) == set(synthetic.KINDS), lesson
             model = Lesson.read(lesson, similarity.Settings())
             cells = {student: _cells(course, student, lesson)
                      for pair in kinds.values() for student in pair}
@@ -217,15 +216,15 @@ def test_honest_implementations_are_correct():
     results on the exercise's first cases (it is honest work, not a disguised mistake)."""
     namespace = {"np": np, "math": math, "sigmoid": reference.sigmoid,
                  "forward": reference.forward}
-    for exercise, bodies in similarity_class.CORRECT.items():
+    for exercise, bodies in synthetic.CORRECT.items():
         params = list(inspect.signature(getattr(reference, exercise)).parameters)
         for number, body in enumerate(bodies):
             for seed in range(3):
                 rng = random.Random(seed)
-                style = [rule for rule in similarity_class.STYLES if rng.random() < 0.5]
-                written = similarity_class.habitual(
-                    similarity_class.styled(body, style, rng),
-                    [h for h in similarity_class.HABITS if rng.random() < 0.3], set(params))
+                style = [rule for rule in synthetic.STYLES if rng.random() < 0.5]
+                written = synthetic.habitual(
+                    synthetic.styled(body, style, rng),
+                    [h for h in synthetic.HABITS if rng.random() < 0.3], set(params))
                 exec(f"def {exercise}({', '.join(params)}):\n"  # noqa: S102 (our own code)
                      + textwrap.indent(written, "    "), namespace)
                 assert _agrees(exercise, namespace[exercise]), (exercise, number, written)

@@ -1,5 +1,6 @@
-"""A generated class for the similarity report: honest students who wrote their solutions
-independently (several genuinely different correct implementations of every exercise, and
+"""A made-up class for trying the similarity report (its tests and
+``benchmarks/similarity_speed.py``; never used in grading): honest students who wrote their
+solutions independently (several genuinely different correct implementations of every exercise, and
 mistakes no two of them share unless it is a common one), and planted copies of several kinds.
 Built as notebook files from the ``release/`` notebooks, with the judge's verdicts that the
 solutions would get, in a course folder like the one ``python -m course autograde`` leaves."""
@@ -636,8 +637,8 @@ def _release_text(lesson):
     return (ROOT / "release" / lesson / f"{lesson}.ipynb").read_text("utf-8")
 
 
-def build(course, lesson, honest_count=24, seed=0):
-    """Write a class for ``lesson`` into ``course``: honest students (two of them hand in the
+def build(root, lesson, honest_count=24, seed=0):
+    """Write a class for ``lesson`` into ``root``: honest students (two of them hand in the
     reference solutions), and one planted pair per kind of copy. Returns {kind: (original,
     copier)}."""
     rng = random.Random(f"{lesson}-{seed}")
@@ -663,10 +664,10 @@ def build(course, lesson, honest_count=24, seed=0):
         plant(kind, original, copier, lesson, rng, wrong)
         planted[kind] = (original.name, copier.name)
     for student in students:
-        folder = course / "submitted" / student.name / lesson
+        folder = root / "submitted" / student.name / lesson
         folder.mkdir(parents=True, exist_ok=True)
         nbformat.write(notebook(lesson, student), str(folder / f"{lesson}.ipynb"))
     for s in students:
-        records.save(course, records.Submission(s.name, lesson,
+        records.save(root, records.Submission(s.name, lesson,
                                                 verdicts=list(s.verdicts.values())))
     return planted
