@@ -375,8 +375,8 @@ CLAIMS = {
 }
 
 LIBRARY = ("a library's convention, read in its source: torch/optim/lr_scheduler.py (LambdaLR, "
-           "CosineAnnealingLR, OneCycleLR), torch/optim/adam.py and adamw.py (weight_decay, "
-           "decoupled_weight_decay), transformers/optimization.py "
+           "CosineAnnealingLR, LinearLR, OneCycleLR), torch/optim/adam.py and adamw.py "
+           "(weight_decay, decoupled_weight_decay), transformers/optimization.py "
            "(get_cosine_schedule_with_warmup), "
            "keras/src/optimizers/schedules/learning_rate_schedule.py (CosineDecay), "
            "keras/src/optimizers/base_optimizer.py (iterations, _apply_weight_decay) and adamw.py; "
@@ -399,6 +399,7 @@ EXEMPT = {
     "| Hugging Face `get_cosine_schedule_with_warmup(W, T)` |": LIBRARY,
     "| Keras `CosineDecay(…, warmup_target, warmup_steps)` |": LIBRARY,
     "| PyTorch `OneCycleLR(max_lr, total_steps)` |": LIBRARY,
+    "| PyTorch `LinearLR(start_factor, end_factor, total_iters)`, частый разогрев |": LIBRARY,
     "Чтобы веса не росли без нужды (и сеть меньше переобучалась)": (
         "the motivation of a definition; overfitting is not measured in this course"),
     "**Для SGD L2-штраф и затухание весов — одно и то же.**": DEFINITION,
