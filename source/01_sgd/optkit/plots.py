@@ -42,7 +42,9 @@ def plot_paths(surface, paths, title=None, ax=None):
         levels = np.logspace(-1, np.log10(Z.max()), 20)
     else:
         levels = np.linspace(0, np.sqrt(Z.max()), 25)[1:] ** 2  # evenly spaced ellipses
-    ax.contour(X1, X2, Z, levels=levels, cmap="Greys", linewidths=0.7)
+    # grey from light to dark, but never so light that the levels near the minimum vanish
+    colors = plt.get_cmap("Greys")(np.linspace(0.35, 0.9, len(levels)))
+    ax.contour(X1, X2, Z, levels=levels, colors=colors, linewidths=0.7)
     for name, path in paths.items():
         (line,) = ax.plot(path[:, 0], path[:, 1], marker="o", markersize=2.5, linewidth=1.2,
                           label=f"{name} ({plural(len(path) - 1, 'шаг', 'шага', 'шагов')})")
