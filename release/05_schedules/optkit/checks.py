@@ -2,7 +2,9 @@
 
 Если проверка не пройдена, она поднимает ``CheckFailed`` (это ``AssertionError``): Jupyter
 показывает вместо трассировки только её сообщение — что ожидалось, что получено, при каких
-входных данных и, если ответ похож на известную ошибку, что, вероятно, не так.
+входных данных и, если ответ похож на известную ошибку, что, вероятно, не так. Так же, одной
+русской строкой, Jupyter показывает упражнение, которое ещё не решено (заготовка бросает
+``NotImplementedError``).
 """
 
 import numpy as np
@@ -20,6 +22,36 @@ class CheckFailed(AssertionError):
         # IPython prints these lines instead of the traceback (no English frame notes).
         lines = str(self).splitlines() or [""]
         return [f"✗ {lines[0]}", *(f"  {line}" for line in lines[1:])]
+
+
+def _explain_unfilled_stub(shell, etype, value, tb, tb_offset=None):
+    # IPython's handler of NotImplementedError: the bare ``raise NotImplementedError()`` of
+    # an exercise not yet written is shown as one Russian line naming the function, instead
+    # of an English traceback; any other NotImplementedError keeps its usual traceback.
+    if not value.args:
+        last = tb
+        while last.tb_next is not None:
+            last = last.tb_next
+        name = last.tb_frame.f_code.co_name
+        what = "решение" if name.startswith("<") else f"функция {name}"
+        message = (f"✗ Упражнение ещё не решено: {what} пока только бросает "
+                   "NotImplementedError. Впишите решение вместо строки raise "
+                   "NotImplementedError() и выполните ту ячейку, потом эту.")
+        value._render_traceback_ = lambda: [message]
+    shell.showtraceback((etype, value, tb), tb_offset=tb_offset)
+
+
+def _explain_stubs_in_jupyter():
+    try:
+        from IPython import get_ipython
+    except ImportError:  # plain Python: nothing to explain
+        return
+    shell = get_ipython()
+    if shell is not None:
+        shell.set_custom_exc((NotImplementedError,), _explain_unfilled_stub)
+
+
+_explain_stubs_in_jupyter()
 
 
 def plural(n, one, few, many):
