@@ -169,28 +169,37 @@ def test_ipython_shows_only_the_russian_message_of_a_failed_check(tmp_path):
     assert isinstance(error.ename, str) and "AssertionError" not in shown
 
 
-def test_ipython_names_an_unsolved_exercise_in_russian(tmp_path):
-    """The stub's bare NotImplementedError, raised from a visible check, is one Russian line
-    naming the function (its exception name stays for the tools that read it); any other
-    NotImplementedError keeps Python's traceback."""
+def test_ipython_names_an_unsolved_exercise_and_an_undefined_name_in_russian(tmp_path):
+    """The stub's bare NotImplementedError, raised from a visible check, and a name used at
+    the top of a cell before any cell defined it are one Russian line each (the exception's
+    name and message stay for the tools that read them); any other NotImplementedError, and
+    a NameError inside a function (a typo, whose line matters), keep Python's traceback."""
     import nbformat
     from nbclient import NotebookClient
 
     cells = [f"import sys\nsys.path.insert(0, {str(KIT.parent)!r})\nfrom optkit import checks",
              "def sgd_update(w, grad, lr):\n    # ВАШ КОД ЗДЕСЬ\n    raise NotImplementedError()",
              "sgd_update(1.0, 2.0, 0.1)",
-             "raise NotImplementedError('не для float16')"]
+             "raise NotImplementedError('не для float16')",
+             "print(history[-1])",
+             "def step(w):\n    return w - lrr\nstep(1.0)"]
     nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(c) for c in cells])
     NotebookClient(nb, timeout=60, allow_errors=True, kernel_name="python3",
                    resources={"metadata": {"path": str(tmp_path)}}).execute()
-    stub, other = ([o for o in cell.outputs if o.output_type == "error"][0]
-                   for cell in nb.cells[2:])
+    stub, other, undefined, typo = ([o for o in cell.outputs if o.output_type == "error"][0]
+                                    for cell in nb.cells[2:])
     assert stub.traceback == [
         "✗ Упражнение ещё не решено: функция sgd_update пока только бросает "
         "NotImplementedError. Впишите решение вместо строки raise NotImplementedError() и "
         "выполните ту ячейку, потом эту."]
+    assert undefined.traceback == [
+        "✗ Имя history ещё не задано: ячейка выше, где оно появляется, не выполнена или "
+        "остановилась с ошибкой (выполняйте ячейки по порядку, сверху вниз), или в имени "
+        "опечатка."]
     assert stub.ename == other.ename == "NotImplementedError"
+    assert (undefined.ename, undefined.evalue) == ("NameError", "name 'history' is not defined")
     assert len(other.traceback) > 1 and "не для float16" in other.traceback[-1]
+    assert len(typo.traceback) > 1 and "lrr" in typo.traceback[-1]
 
 
 # What the lessons' visible checks say to a typical wrong answer (run in-process, no kernel).

@@ -4,7 +4,7 @@
 показывает вместо трассировки только её сообщение — что ожидалось, что получено, при каких
 входных данных и, если ответ похож на известную ошибку, что, вероятно, не так. Так же, одной
 русской строкой, Jupyter показывает упражнение, которое ещё не решено (заготовка бросает
-``NotImplementedError``).
+``NotImplementedError``), и имя, которое ни одна выполненная ячейка ещё не задала.
 """
 
 import numpy as np
@@ -24,34 +24,46 @@ class CheckFailed(AssertionError):
         return [f"✗ {lines[0]}", *(f"  {line}" for line in lines[1:])]
 
 
-def _explain_unfilled_stub(shell, etype, value, tb, tb_offset=None):
-    # IPython's handler of NotImplementedError: the bare ``raise NotImplementedError()`` of
-    # an exercise not yet written is shown as one Russian line naming the function, instead
-    # of an English traceback; any other NotImplementedError keeps its usual traceback.
-    if not value.args:
-        last = tb
-        while last.tb_next is not None:
-            last = last.tb_next
-        name = last.tb_frame.f_code.co_name
-        what = "решение" if name.startswith("<") else f"функция {name}"
-        message = (f"✗ Упражнение ещё не решено: {what} пока только бросает "
-                   "NotImplementedError. Впишите решение вместо строки raise "
-                   "NotImplementedError() и выполните ту ячейку, потом эту.")
-        value._render_traceback_ = lambda: [message]
+def _russian_line(etype, value, tb):
+    # One Russian line for the two errors a student meets first, or None (Python's usual
+    # traceback): the bare ``raise NotImplementedError()`` of an exercise not yet written,
+    # and a name used at the top of a cell that no executed cell has defined yet.
+    last = tb
+    while last.tb_next is not None:
+        last = last.tb_next
+    where = last.tb_frame.f_code.co_name
+    if issubclass(etype, NotImplementedError) and not value.args:
+        what = "решение" if where.startswith("<") else f"функция {where}"
+        return (f"✗ Упражнение ещё не решено: {what} пока только бросает "
+                "NotImplementedError. Впишите решение вместо строки raise "
+                "NotImplementedError() и выполните ту ячейку, потом эту.")
+    if issubclass(etype, NameError) and where == "<module>" and getattr(value, "name", None):
+        return (f"✗ Имя {value.name} ещё не задано: ячейка выше, где оно появляется, не "
+                "выполнена или остановилась с ошибкой (выполняйте ячейки по порядку, сверху "
+                "вниз), или в имени опечатка.")
+    return None
+
+
+def _explain_in_russian(shell, etype, value, tb, tb_offset=None):
+    # IPython's handler of these errors (set when the kit is imported); the exception keeps
+    # its name and message for the tools that read them.
+    line = _russian_line(etype, value, tb)
+    if line is not None:
+        value._render_traceback_ = lambda: [line]
     shell.showtraceback((etype, value, tb), tb_offset=tb_offset)
 
 
-def _explain_stubs_in_jupyter():
+def _explain_in_jupyter():
     try:
         from IPython import get_ipython
     except ImportError:  # plain Python: nothing to explain
         return
     shell = get_ipython()
     if shell is not None:
-        shell.set_custom_exc((NotImplementedError,), _explain_unfilled_stub)
+        shell.set_custom_exc((NotImplementedError, NameError), _explain_in_russian)
 
 
-_explain_stubs_in_jupyter()
+_explain_in_jupyter()
 
 
 def plural(n, one, few, many):
